@@ -1,0 +1,25 @@
+namespace Orchestrator.Torch;
+
+/// <summary>Element types, numbered as c10::ScalarType so codes pass through the shim unchanged.</summary>
+public enum ScalarType
+{
+    Int32 = 3,
+    Int64 = 4,
+    Float16 = 5,
+    Float32 = 6,
+    Float64 = 7,
+    Bool = 11,
+    BFloat16 = 15,
+}
+
+public static class ScalarTypeExtensions
+{
+    public static int ElementSize(this ScalarType type) => type switch
+    {
+        ScalarType.Bool => 1,
+        ScalarType.Float16 or ScalarType.BFloat16 => 2,
+        ScalarType.Int32 or ScalarType.Float32 => 4,
+        ScalarType.Int64 or ScalarType.Float64 => 8,
+        _ => throw new ArgumentOutOfRangeException(nameof(type), type, "unsupported element type"),
+    };
+}

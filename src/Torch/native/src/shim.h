@@ -1,0 +1,50 @@
+// Common conventions of the extern "C" shim.
+//
+// * Every exported function is wrapped in ORC_TRY / ORC_CATCH: any C++ exception (catch (...) too)
+//   is stored in a thread-local error slot and the function returns a neutral value. The managed
+//   side calls orc_last_error() after each call on the same thread and throws TorchException.
+//   No error string is leaked: the slot owns its storage and is overwritten by the next error.
+// * Tensors cross the boundary as opaque handles: a heap-allocated at::Tensor (TensorHandle).
+//   The managed side frees them with orc_tensor_free exactly once.
+// * Scalars are passed by value.
+#pragma once
+#include <ATen/ATen.h>
+#include <string>
+#include <cstdint>
+
+#define ORC_API extern "C" __attribute__((visibility("default")))
+
+typedef at::Tensor* TensorHandle;
+
+namespace orc {
+void set_error(const char* message);
+void clear_error();
+// Counts live TensorHandles so tests can prove deterministic disposal.
+void track_new();
+void track_free();
+
+inline TensorHandle wrap(at::Tensor&& t) {
+  track_new();
+  return new at::Tensor(std::move(t));
+}
+inline TensorHandle wrap(const at::Tensor& t) {
+  track_new();
+  return new at::Tensor(t);
+}
+}  // namespace orc
+
+#define ORC_TRY \
+  orc::clear_error(); \
+  try {
+#define ORC_CATCH(neutral)                                  \
+  }                                                         \
+  catch (const c10::Error& e) {                             \
+    orc::set_error(e.what_without_backtrace());             \
+  }                                                         \
+  catch (const std::exception& e) {                         \
+    orc::set_error(e.what());                               \
+  }                                                         \
+  catch (...) {                                             \
+    orc::set_error("unknown C++ exception in libtorch");    \
+  }                                                         \
+  return neutral;
