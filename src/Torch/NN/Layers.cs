@@ -18,11 +18,14 @@ public static partial class torch
             {
                 this.in_features = in_features;
                 this.out_features = out_features;
-                // kaiming_uniform_(a=sqrt(5)) and the bias rule both reduce to U(-1/sqrt(fan_in), 1/sqrt(fan_in)).
+                // reset_parameters(): kaiming_uniform_(a=sqrt(5)) for the weight, U(-1/sqrt(fan_in), 1/sqrt(fan_in))
+                // for the bias; bounds computed with PyTorch's exact floating-point steps so seeded inits match.
+                var gain = Math.Sqrt(2.0 / (1 + Math.Pow(Math.Sqrt(5), 2)));
+                var weightBound = in_features > 0 ? Math.Sqrt(3.0) * (gain / Math.Sqrt(in_features)) : 0;
                 var bound = in_features > 0 ? 1.0 / Math.Sqrt(in_features) : 0;
                 using (no_grad())
                 {
-                    using var w = empty([out_features, in_features], dtype, device).uniform_(-bound, bound);
+                    using var w = empty([out_features, in_features], dtype, device).uniform_(-weightBound, weightBound);
                     weight = register_parameter("weight", new Parameter(w))!;
                     if (hasBias)
                     {
