@@ -7,7 +7,7 @@ namespace Orchestrator.Torch.Interop;
 /// <see cref="TorchException.ThrowIfFailed"/> in the managed wrapper that makes it.
 /// Split across files by topic (NativeMethods.*.cs), mirroring native/src/*.cpp.
 /// </summary>
-internal static partial class NativeMethods
+internal static unsafe partial class NativeMethods
 {
     internal const string Lib = "orchestrator_torch";
 

@@ -10,7 +10,7 @@ public static partial class torch
     /// a tensor created inside a <see cref="DisposeScope"/> is disposed with the scope.
     /// Operations are split across partial files by topic (Tensor.*.cs).
     /// </summary>
-    public sealed partial class Tensor : IDisposable
+    public partial class Tensor : IDisposable
     {
         private IntPtr handle;
 
@@ -100,7 +100,7 @@ public static partial class torch
             return this;
         }
 
-        public void Dispose()
+        public virtual void Dispose()
         {
             if (handle == IntPtr.Zero) return;
             OwningScope?.Release(this);
@@ -115,10 +115,6 @@ public static partial class torch
         {
             if (handle != IntPtr.Zero) NativeMethods.orc_tensor_free(handle);
         }
-
-        public static Tensor operator +(Tensor a, Tensor b) => a.add(b);
-
-        public Tensor add(Tensor other, double alpha = 1.0) => new(NativeMethods.orc_add(Handle, other.Handle, alpha));
     }
 
     /// <summary>Opens a scope that owns every tensor created on this thread until it is disposed.</summary>
@@ -126,11 +122,6 @@ public static partial class torch
 
     /// <summary>Native tensors currently alive in this process (all threads).</summary>
     public static long LiveTensorCount => NativeMethods.orc_live_tensors();
-
-    public static unsafe Tensor zeros(long[] size, ScalarType dtype = ScalarType.Float32)
-    {
-        fixed (long* s = size) return new Tensor(NativeMethods.orc_zeros(s, size.Length, (int)dtype));
-    }
 
     /// <summary>Copies <paramref name="values"/> into a new tensor of the given shape (default: 1-D).</summary>
     public static unsafe Tensor tensor<T>(ReadOnlySpan<T> values, long[]? shape = null) where T : unmanaged
@@ -152,6 +143,9 @@ public static partial class torch
         var t when t == typeof(int) => ScalarType.Int32,
         var t when t == typeof(bool) => ScalarType.Bool,
         var t when t == typeof(Half) => ScalarType.Float16,
+        var t when t == typeof(byte) => ScalarType.UInt8,
+        var t when t == typeof(sbyte) => ScalarType.Int8,
+        var t when t == typeof(short) => ScalarType.Int16,
         _ => throw new NotSupportedException($"no tensor element type for {typeof(T).Name}"),
     };
 }

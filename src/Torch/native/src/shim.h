@@ -48,3 +48,30 @@ inline TensorHandle wrap(const at::Tensor& t) {
     orc::set_error("unknown C++ exception in libtorch");    \
   }                                                         \
   return neutral;
+
+namespace orc {
+inline at::IntArrayRef dims(const int64_t* values, int64_t count) { return at::IntArrayRef(values, (size_t)count); }
+inline at::TensorOptions options(int32_t dtype, int32_t device_type, int32_t device_index) {
+  return at::TensorOptions()
+      .dtype(static_cast<at::ScalarType>(dtype))
+      .device(at::Device(static_cast<c10::DeviceType>(device_type), static_cast<c10::DeviceIndex>(device_index)));
+}
+// A null generator handle means "the default generator of the device".
+inline c10::optional<at::Generator> generator(at::Generator* g) {
+  return g ? c10::optional<at::Generator>(*g) : c10::nullopt;
+}
+}  // namespace orc
+
+// Defines `TensorHandle orc_<name>(params)` returning orc::wrap(expr).
+#define ORC_TENSOR_FN(name, params, expr) \
+  ORC_API TensorHandle orc_##name params { \
+    ORC_TRY return orc::wrap(expr);        \
+    ORC_CATCH(nullptr)                     \
+  }
+// Defines a void in-place function `void orc_<name>(params) { stmt; }`.
+#define ORC_VOID_FN(name, params, stmt) \
+  ORC_API void orc_##name params {      \
+    ORC_TRY stmt;                       \
+    return;                             \
+    ORC_CATCH()                         \
+  }
