@@ -175,12 +175,12 @@ public sealed class SafetensorsHeader
             if (entry.Begin < expected)
                 throw new SafetensorsFormatException(path, entry.Name, "data_offsets",
                     $"[{entry.Begin}, {entry.End}) overlaps tensor '{previous!.Name}' at [{previous.Begin}, {previous.End})");
-            if (entry.Begin > expected)
-                throw new SafetensorsFormatException(path, entry.Name, "data_offsets",
-                    $"[{entry.Begin}, {entry.End}) leaves a gap: the previous tensor ends at {expected}");
             if (entry.End > bufferBytes)
                 throw new SafetensorsFormatException(path, entry.Name, "data_offsets",
                     $"[{entry.Begin}, {entry.End}) runs past the end of the data buffer ({bufferBytes} bytes): the file is truncated");
+            if (entry.Begin > expected)
+                throw new SafetensorsFormatException(path, entry.Name, "data_offsets",
+                    $"[{entry.Begin}, {entry.End}) leaves a gap: the previous tensor ends at {expected}");
             expected = entry.End;
             previous = entry;
         }
