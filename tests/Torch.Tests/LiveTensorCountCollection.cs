@@ -8,4 +8,12 @@ namespace Orchestrator.Torch.Tests;
 public sealed class LiveTensorCountCollection
 {
     public const string Name = "Live tensor count";
+
+    /// <summary>The live count once finalizers of tensors other tests forgot have run (they would change it mid-test).</summary>
+    public static long SettledCount()
+    {
+        GC.Collect();
+        GC.WaitForPendingFinalizers();
+        return torch.LiveTensorCount;
+    }
 }

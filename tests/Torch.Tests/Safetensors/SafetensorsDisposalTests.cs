@@ -17,7 +17,7 @@ public class SafetensorsDisposalTests
         using (torch.NewDisposeScope())
             SafetensorsWriter.Write(path, new Dictionary<string, torch.Tensor> { ["a"] = torch.zeros([3]), ["b"] = torch.zeros([2, 2], ScalarType.Int64) });
 
-        var before = torch.LiveTensorCount;
+        var before = LiveTensorCountCollection.SettledCount();
         using (torch.NewDisposeScope())
         using (var file = SafetensorsFile.Open(path))
         {
@@ -35,7 +35,7 @@ public class SafetensorsDisposalTests
         File.WriteAllBytes(path, RawSafetensors.Build(
             "{\"ok\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[0,4]},\"mask\":{\"dtype\":\"BOOL\",\"shape\":[3],\"data_offsets\":[4,7]}}",
             [0, 0, 128, 63, 1, 0, 2]));
-        var before = torch.LiveTensorCount;
+        var before = LiveTensorCountCollection.SettledCount();
 
         using var file = SafetensorsFile.Open(path);
         var error = Assert.Throws<SafetensorsFormatException>(() => file.ReadAll());
