@@ -6,12 +6,13 @@ namespace Orchestrator.Torch.Safetensors;
 /// <summary>
 /// An open safetensors file. <see cref="Open"/> reads and validates the header only; tensors are read
 /// on demand, each copied exactly once from a read-only memory map of the file into a new tensor.
-/// Not thread-safe: one reader per file handle.
+/// Tensors may be read from several threads at once; dispose only after all reads have finished.
 /// </summary>
 public sealed class SafetensorsFile : IDisposable
 {
     private readonly SafeFileHandle file;
     private readonly SafetensorsHeader header;
+    private readonly Lock mapping = new();
     private MemoryMappedFile? map;
     private MemoryMappedViewAccessor? view;
     private unsafe byte* mapped;
@@ -115,14 +116,22 @@ public sealed class SafetensorsFile : IDisposable
 
     private unsafe byte* MappedBase()
     {
-        if (mapped != null) return mapped;
+        lock (mapping)
+        {
+            ObjectDisposedException.ThrowIf(disposed, this);
+            if (mapped == null) Map();
+            return mapped;
+        }
+    }
+
+    private unsafe void Map()
+    {
         map = MemoryMappedFile.CreateFromFile(file, mapName: null, capacity: 0, MemoryMappedFileAccess.Read,
             HandleInheritability.None, leaveOpen: true);
         view = map.CreateViewAccessor(0, 0, MemoryMappedFileAccess.Read);
         byte* pointer = null;
         view.SafeMemoryMappedViewHandle.AcquirePointer(ref pointer);
         mapped = pointer + view.PointerOffset;
-        return mapped;
     }
 
     private static void ReadExactly(string path, SafeFileHandle file, Span<byte> buffer, long offset)
@@ -138,12 +147,15 @@ public sealed class SafetensorsFile : IDisposable
 
     public unsafe void Dispose()
     {
-        if (disposed) return;
-        disposed = true;
-        if (mapped != null) view!.SafeMemoryMappedViewHandle.ReleasePointer();
-        mapped = null;
-        view?.Dispose();
-        map?.Dispose();
-        file.Dispose();
+        lock (mapping)
+        {
+            if (disposed) return;
+            disposed = true;
+            if (mapped != null) view!.SafeMemoryMappedViewHandle.ReleasePointer();
+            mapped = null;
+            view?.Dispose();
+            map?.Dispose();
+            file.Dispose();
+        }
     }
 }

@@ -177,6 +177,36 @@ public class SafetensorsRoundTripTests
     }
 
     [Fact]
+    public void TensorsCanBeReadFromSeveralThreadsAtOnce()
+    {
+        using var folder = new TempFolder();
+        var path = folder.File("m.safetensors");
+        var values = Enumerable.Range(0, 64).Select(i => Enumerable.Range(0, 1000).Select(j => (float)(i * 1000 + j)).ToArray()).ToArray();
+        using (torch.NewDisposeScope())
+            SafetensorsWriter.Write(path, values.Select((v, i) => (i, v)).ToDictionary(p => $"t{p.i}", p => torch.tensor(p.v)));
+
+        using var file = SafetensorsFile.Open(path);
+        Parallel.For(0, values.Length, new ParallelOptions { MaxDegreeOfParallelism = 4 }, i =>
+        {
+            using var tensor = file.ReadTensor($"t{i}");
+            Assert.Equal(values[i], tensor.data<float>());
+        });
+    }
+
+    [Fact]
+    public void ReadingAfterDisposeThrows()
+    {
+        using var folder = new TempFolder();
+        var path = folder.File("m.safetensors");
+        using (torch.NewDisposeScope())
+            SafetensorsWriter.Write(path, new Dictionary<string, torch.Tensor> { ["w"] = torch.zeros([2]) });
+        var file = SafetensorsFile.Open(path);
+        file.ReadTensor("w").Dispose();
+        file.Dispose();
+        Assert.Throws<ObjectDisposedException>(() => file.ReadTensor("w"));
+    }
+
+    [Fact]
     public void WriterRefusesTheReservedMetadataName()
     {
         using var folder = new TempFolder();
