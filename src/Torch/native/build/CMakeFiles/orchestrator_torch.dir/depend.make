@@ -1,2 +1,0 @@
-# Empty dependencies file for orchestrator_torch.
-# This may be replaced when dependencies are built.
