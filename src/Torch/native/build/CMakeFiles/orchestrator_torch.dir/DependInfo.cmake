@@ -1,0 +1,21 @@
+
+# Consider dependencies only in project.
+set(CMAKE_DEPENDS_IN_PROJECT_ONLY OFF)
+
+# The set of languages for which implicit dependencies are needed:
+set(CMAKE_DEPENDS_LANGUAGES
+  )
+
+# The set of dependency files which are needed:
+set(CMAKE_DEPENDS_DEPENDENCY_FILES
+  "/work/wt/c10d/src/Torch/native/src/distributed.cpp" "CMakeFiles/orchestrator_torch.dir/src/distributed.cpp.o" "gcc" "CMakeFiles/orchestrator_torch.dir/src/distributed.cpp.o.d"
+  "/work/wt/c10d/src/Torch/native/src/errors.cpp" "CMakeFiles/orchestrator_torch.dir/src/errors.cpp.o" "gcc" "CMakeFiles/orchestrator_torch.dir/src/errors.cpp.o.d"
+  "/work/wt/c10d/src/Torch/native/src/tensor_core.cpp" "CMakeFiles/orchestrator_torch.dir/src/tensor_core.cpp.o" "gcc" "CMakeFiles/orchestrator_torch.dir/src/tensor_core.cpp.o.d"
+  )
+
+# Targets to which this target links.
+set(CMAKE_TARGET_LINKED_INFO_FILES
+  )
+
+# Fortran module output directory.
+set(CMAKE_Fortran_TARGET_MODULE_DIR "")
