@@ -7,6 +7,7 @@ file(GLOB NEW_GLOB LIST_DIRECTORIES true "/work/wt/c10d/src/Torch/native/src/*.c
 set(OLD_GLOB
   "/work/wt/c10d/src/Torch/native/src/distributed.cpp"
   "/work/wt/c10d/src/Torch/native/src/errors.cpp"
+  "/work/wt/c10d/src/Torch/native/src/runtime_info.cpp"
   "/work/wt/c10d/src/Torch/native/src/tensor_core.cpp"
   )
 if(NOT "${NEW_GLOB}" STREQUAL "${OLD_GLOB}")

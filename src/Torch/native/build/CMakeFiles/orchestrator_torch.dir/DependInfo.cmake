@@ -10,6 +10,7 @@ set(CMAKE_DEPENDS_LANGUAGES
 set(CMAKE_DEPENDS_DEPENDENCY_FILES
   "/work/wt/c10d/src/Torch/native/src/distributed.cpp" "CMakeFiles/orchestrator_torch.dir/src/distributed.cpp.o" "gcc" "CMakeFiles/orchestrator_torch.dir/src/distributed.cpp.o.d"
   "/work/wt/c10d/src/Torch/native/src/errors.cpp" "CMakeFiles/orchestrator_torch.dir/src/errors.cpp.o" "gcc" "CMakeFiles/orchestrator_torch.dir/src/errors.cpp.o.d"
+  "/work/wt/c10d/src/Torch/native/src/runtime_info.cpp" "CMakeFiles/orchestrator_torch.dir/src/runtime_info.cpp.o" "gcc" "CMakeFiles/orchestrator_torch.dir/src/runtime_info.cpp.o.d"
   "/work/wt/c10d/src/Torch/native/src/tensor_core.cpp" "CMakeFiles/orchestrator_torch.dir/src/tensor_core.cpp.o" "gcc" "CMakeFiles/orchestrator_torch.dir/src/tensor_core.cpp.o.d"
   )
 

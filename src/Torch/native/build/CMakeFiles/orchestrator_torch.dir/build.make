@@ -97,10 +97,24 @@ CMakeFiles/orchestrator_torch.dir/src/errors.cpp.s: cmake_force
 	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green "Compiling CXX source to assembly CMakeFiles/orchestrator_torch.dir/src/errors.cpp.s"
 	/usr/bin/c++ $(CXX_DEFINES) $(CXX_INCLUDES) $(CXX_FLAGS) -S /work/wt/c10d/src/Torch/native/src/errors.cpp -o CMakeFiles/orchestrator_torch.dir/src/errors.cpp.s
 
+CMakeFiles/orchestrator_torch.dir/src/runtime_info.cpp.o: CMakeFiles/orchestrator_torch.dir/flags.make
+CMakeFiles/orchestrator_torch.dir/src/runtime_info.cpp.o: /work/wt/c10d/src/Torch/native/src/runtime_info.cpp
+CMakeFiles/orchestrator_torch.dir/src/runtime_info.cpp.o: CMakeFiles/orchestrator_torch.dir/compiler_depend.ts
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/wt/c10d/src/Torch/native/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_3) "Building CXX object CMakeFiles/orchestrator_torch.dir/src/runtime_info.cpp.o"
+	/usr/bin/c++ $(CXX_DEFINES) $(CXX_INCLUDES) $(CXX_FLAGS) -MD -MT CMakeFiles/orchestrator_torch.dir/src/runtime_info.cpp.o -MF CMakeFiles/orchestrator_torch.dir/src/runtime_info.cpp.o.d -o CMakeFiles/orchestrator_torch.dir/src/runtime_info.cpp.o -c /work/wt/c10d/src/Torch/native/src/runtime_info.cpp
+
+CMakeFiles/orchestrator_torch.dir/src/runtime_info.cpp.i: cmake_force
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green "Preprocessing CXX source to CMakeFiles/orchestrator_torch.dir/src/runtime_info.cpp.i"
+	/usr/bin/c++ $(CXX_DEFINES) $(CXX_INCLUDES) $(CXX_FLAGS) -E /work/wt/c10d/src/Torch/native/src/runtime_info.cpp > CMakeFiles/orchestrator_torch.dir/src/runtime_info.cpp.i
+
+CMakeFiles/orchestrator_torch.dir/src/runtime_info.cpp.s: cmake_force
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green "Compiling CXX source to assembly CMakeFiles/orchestrator_torch.dir/src/runtime_info.cpp.s"
+	/usr/bin/c++ $(CXX_DEFINES) $(CXX_INCLUDES) $(CXX_FLAGS) -S /work/wt/c10d/src/Torch/native/src/runtime_info.cpp -o CMakeFiles/orchestrator_torch.dir/src/runtime_info.cpp.s
+
 CMakeFiles/orchestrator_torch.dir/src/tensor_core.cpp.o: CMakeFiles/orchestrator_torch.dir/flags.make
 CMakeFiles/orchestrator_torch.dir/src/tensor_core.cpp.o: /work/wt/c10d/src/Torch/native/src/tensor_core.cpp
 CMakeFiles/orchestrator_torch.dir/src/tensor_core.cpp.o: CMakeFiles/orchestrator_torch.dir/compiler_depend.ts
-	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/wt/c10d/src/Torch/native/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_3) "Building CXX object CMakeFiles/orchestrator_torch.dir/src/tensor_core.cpp.o"
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/wt/c10d/src/Torch/native/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_4) "Building CXX object CMakeFiles/orchestrator_torch.dir/src/tensor_core.cpp.o"
 	/usr/bin/c++ $(CXX_DEFINES) $(CXX_INCLUDES) $(CXX_FLAGS) -MD -MT CMakeFiles/orchestrator_torch.dir/src/tensor_core.cpp.o -MF CMakeFiles/orchestrator_torch.dir/src/tensor_core.cpp.o.d -o CMakeFiles/orchestrator_torch.dir/src/tensor_core.cpp.o -c /work/wt/c10d/src/Torch/native/src/tensor_core.cpp
 
 CMakeFiles/orchestrator_torch.dir/src/tensor_core.cpp.i: cmake_force
@@ -115,6 +129,7 @@ CMakeFiles/orchestrator_torch.dir/src/tensor_core.cpp.s: cmake_force
 orchestrator_torch_OBJECTS = \
 "CMakeFiles/orchestrator_torch.dir/src/distributed.cpp.o" \
 "CMakeFiles/orchestrator_torch.dir/src/errors.cpp.o" \
+"CMakeFiles/orchestrator_torch.dir/src/runtime_info.cpp.o" \
 "CMakeFiles/orchestrator_torch.dir/src/tensor_core.cpp.o"
 
 # External object files for target orchestrator_torch
@@ -122,6 +137,7 @@ orchestrator_torch_EXTERNAL_OBJECTS =
 
 liborchestrator_torch.so: CMakeFiles/orchestrator_torch.dir/src/distributed.cpp.o
 liborchestrator_torch.so: CMakeFiles/orchestrator_torch.dir/src/errors.cpp.o
+liborchestrator_torch.so: CMakeFiles/orchestrator_torch.dir/src/runtime_info.cpp.o
 liborchestrator_torch.so: CMakeFiles/orchestrator_torch.dir/src/tensor_core.cpp.o
 liborchestrator_torch.so: CMakeFiles/orchestrator_torch.dir/build.make
 liborchestrator_torch.so: /usr/lib/x86_64-linux-gnu/libtorch.so.1.13.0
@@ -132,7 +148,7 @@ liborchestrator_torch.so: /usr/lib/x86_64-linux-gnu/libc10.so.1.13.0
 liborchestrator_torch.so: /usr/lib/x86_64-linux-gnu/libglog.so.0.6.0
 liborchestrator_torch.so: /usr/lib/x86_64-linux-gnu/libgflags.so.2.2.2
 liborchestrator_torch.so: CMakeFiles/orchestrator_torch.dir/link.txt
-	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --bold --progress-dir=/work/wt/c10d/src/Torch/native/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_4) "Linking CXX shared library liborchestrator_torch.so"
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --bold --progress-dir=/work/wt/c10d/src/Torch/native/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_5) "Linking CXX shared library liborchestrator_torch.so"
 	$(CMAKE_COMMAND) -E cmake_link_script CMakeFiles/orchestrator_torch.dir/link.txt --verbose=$(VERBOSE)
 
 # Rule to build all files generated by this target.

@@ -3,6 +3,8 @@ file(REMOVE_RECURSE
   "CMakeFiles/orchestrator_torch.dir/src/distributed.cpp.o.d"
   "CMakeFiles/orchestrator_torch.dir/src/errors.cpp.o"
   "CMakeFiles/orchestrator_torch.dir/src/errors.cpp.o.d"
+  "CMakeFiles/orchestrator_torch.dir/src/runtime_info.cpp.o"
+  "CMakeFiles/orchestrator_torch.dir/src/runtime_info.cpp.o.d"
   "CMakeFiles/orchestrator_torch.dir/src/tensor_core.cpp.o"
   "CMakeFiles/orchestrator_torch.dir/src/tensor_core.cpp.o.d"
   "liborchestrator_torch.pdb"
