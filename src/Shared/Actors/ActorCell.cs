@@ -205,7 +205,7 @@ internal sealed class ActorCell : IActorContext
             if (_createFailure is { } failure)
             {
                 _createFailure = null;
-                System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(failure);
+                global::System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(failure);
             }
             await _actor!.PreStart().ConfigureAwait(false);
             return true;
