@@ -22,7 +22,9 @@ public sealed record DataOptions
 
 /// <summary>
 /// A dataset folder read for one task, with its label set resolved in this order: the labels file
-/// option; `labels.txt` in the folder; the tag feature's names in `dataset_info.json`; otherwise the
+/// option; `&lt;task&gt;.labels.txt` (ner, pos, chunk, classification) in the folder; `labels.txt` in the
+/// folder (not for pos and chunk: it holds a CoNLL folder's NER labels); the tag feature's names in
+/// `dataset_info.json`; otherwise the
 /// labels seen in the train split, in <see cref="LabelSet.Collect"/>'s stable order. Other splits are then
 /// checked against it: a label not in the set is an error naming the file and line.
 /// </summary>
@@ -53,8 +55,13 @@ public sealed class TaskDataset
     {
         if (options.LabelsFile is { } given)
             return (LabelSet.Load(given), given);
+        // labels.txt belongs to the folder's main task (NER for CoNLL files); a POS or chunk view of the
+        // same files uses pos.labels.txt / chunk.labels.txt or collects its tags from train.
+        var taskLabels = Path.Combine(folder.Root, options.Task.ToString().ToLowerInvariant() + ".labels.txt");
+        if (File.Exists(taskLabels))
+            return (LabelSet.Load(taskLabels), taskLabels);
         var labelsTxt = Path.Combine(folder.Root, "labels.txt");
-        if (File.Exists(labelsTxt))
+        if (options.Task is not (DataTask.Pos or DataTask.Chunk) && File.Exists(labelsTxt))
             return (LabelSet.Load(labelsTxt), labelsTxt);
         var info = Path.Combine(folder.Root, "dataset_info.json");
         if (File.Exists(info))

@@ -108,12 +108,7 @@ public sealed class VocabularyBuilder
     {
         if (!Lowercase)
             return text;
-        var decomposed = text.ToLowerInvariant().Normalize(NormalizationForm.FormD);
-        var kept = new StringBuilder(decomposed.Length);
-        foreach (var c in decomposed)
-            if (CharUnicodeInfo.GetUnicodeCategory(c) != UnicodeCategory.NonSpacingMark)
-                kept.Append(c);
-        return kept.ToString();
+        return AccentStripper.Strip(text.ToLowerInvariant());
     }
 
     /// <summary>Whitespace split, then punctuation and CJK ideographs as single tokens; control characters dropped.</summary>

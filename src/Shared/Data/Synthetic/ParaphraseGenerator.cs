@@ -78,14 +78,23 @@ public static class ParaphraseGenerator
         return pairs;
     }
 
+    private static string Name(Pcg32 random, bool people) => people
+        ? random.Pick(WordPools.FirstNames) + " " + random.Pick(WordPools.Surnames)
+        : random.Pick(WordPools.Organisations);
+
+    /// <summary>A name that is neither of the event's two parties.</summary>
+    private static string NewName(Pcg32 random, bool people, Slots s)
+    {
+        string name;
+        do name = Name(random, people); while (name == s.A || name == s.B);
+        return name;
+    }
+
     private static Slots RandomSlots(Pcg32 random, bool people)
     {
-        string Name() => people
-            ? random.Pick(WordPools.FirstNames) + " " + random.Pick(WordPools.Surnames)
-            : random.Pick(WordPools.Organisations);
-        var a = Name();
+        var a = Name(random, people);
         string b;
-        do b = Name(); while (b == a);
+        do b = Name(random, people); while (b == a);
         int x = 1 + random.NextInt(6);
         return new Slots(a, b, random.Pick(WordPools.Places), random.Pick(WordPools.Days), random.Pick(WordPools.Months),
             10 * (2 + random.NextInt(90)), x, random.NextInt(x));
@@ -93,7 +102,6 @@ public static class ParaphraseGenerator
 
     private static Slots Change(Pcg32 random, Slots s, int kind)
     {
-        var fresh = RandomSlots(random, PeopleEvent(kind));
         // Facts each event mentions: 0 = A, 1 = B, 2 = place, 3 = day, 4 = month, 5 = number, 6 = score, 7 = swap A and B.
         int[] facts = kind switch
         {
@@ -104,8 +112,8 @@ public static class ParaphraseGenerator
         };
         return random.Pick(facts) switch
         {
-            0 => s with { A = fresh.A != s.B ? fresh.A : fresh.B },
-            1 => s with { B = fresh.B != s.A ? fresh.B : fresh.A },
+            0 => s with { A = NewName(random, PeopleEvent(kind), s) },
+            1 => s with { B = NewName(random, PeopleEvent(kind), s) },
             2 => s with { Place = Other(random, WordPools.Places, s.Place) },
             3 => s with { Day = Other(random, WordPools.Days, s.Day) },
             4 => s with { Month = Other(random, WordPools.Months, s.Month) },
