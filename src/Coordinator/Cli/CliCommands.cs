@@ -8,5 +8,7 @@ public static class CliCommands
     public static IEnumerable<Command> All()
     {
         yield return DoctorCommand.Create();
+        yield return DataCommand.Create();
+        yield return VocabCommand.Create();
     }
 }
