@@ -10,7 +10,11 @@ public sealed partial class BertTokenizer
     /// string. Tidying removes the space before . ? ! , and before the English contractions 'm 's 've 're n't,
     /// and turns " ' " into "'". Unknown ids are skipped, as the Rust tokenizer skips them.
     /// </summary>
-    public string Decode(IEnumerable<int> ids, bool skipSpecialTokens = true)
+    public string Decode(IEnumerable<int> ids, bool skipSpecialTokens = true) =>
+        Decode(ids, skipSpecialTokens, Options.CleanUpTokenizationSpaces);
+
+    /// <summary>Decode with an explicit clean_up_tokenization_spaces (false: the Rust decoder's output alone).</summary>
+    public string Decode(IEnumerable<int> ids, bool skipSpecialTokens, bool cleanUpTokenizationSpaces)
     {
         ArgumentNullException.ThrowIfNull(ids);
         var builder = new StringBuilder();
@@ -28,7 +32,7 @@ public sealed partial class BertTokenizer
             first = false;
             if (_decoderCleanup) CleanUp(builder, tokenStart);
         }
-        if (Options.CleanUpTokenizationSpaces) CleanUp(builder, 0);
+        if (cleanUpTokenizationSpaces) CleanUp(builder, 0);
         return builder.ToString();
     }
 

@@ -127,11 +127,11 @@ public sealed partial class BertTokenizer
             int budget = max - specials;
             if (second is null)
             {
-                if (truncation == TruncationStrategy.OnlySecond && keepFirst > budget)
+                if (truncation == TruncationStrategy.OnlySecond && keepFirst > budget && budget > 0)
                     throw new ArgumentException("only_second truncation needs a second text");
                 keepFirst = Math.Min(keepFirst, budget);
             }
-            else (keepFirst, keepSecond) = PairTruncation.Lengths(keepFirst, keepSecond, budget, truncation);
+            else (keepFirst, keepSecond) = PairTruncation.Lengths(keepFirst, keepSecond, max, specials, truncation);
         }
 
         int total = keepFirst + keepSecond + specials;

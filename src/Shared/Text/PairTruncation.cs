@@ -1,41 +1,55 @@
 namespace Orchestrator.Shared.Text;
 
 /// <summary>
-/// How many tokens of each text survive truncation (right side cut; special tokens are not counted in
-/// the lengths and are subtracted from max_length first).
+/// How many tokens of each text survive truncation. Tokens are cut from the right; the special tokens the
+/// template adds are subtracted from max_length first, giving the budget.
 /// <para>
-/// The rule is that of Hugging Face's Rust tokenizer 0.23 (the fast tokenizer), verified against its
-/// JavaScript binding for every budget 0..8 and lengths 1..8:
-/// budget = max_length - specials. If both texts fit, nothing is cut. longest_first: the shorter text
-/// (the first one when the lengths are equal) keeps min(its length, budget / 2) tokens, rounded down, and
-/// the other text gets the rest of the budget. So with an odd budget the longer text gets the spare
-/// token, and with equal lengths the second text gets it. only_first / only_second: the named text is
-/// cut to whatever the other leaves; if the other text alone fills the budget, it is an error.
+/// The rule is that of Hugging Face's Rust tokenizer 0.23 (the fast tokenizer; the parity tests check it
+/// against its JavaScript binding on a sweep of lengths, budgets and strategies):
+/// <list type="number">
+/// <item>If both texts fit in the budget, nothing is cut.</item>
+/// <item>A budget of 0 empties both texts, whatever the strategy.</item>
+/// <item>longest_first: each length is first capped at max_length (the full one, specials included).
+/// With s the shorter capped length (the first text's when equal) and l the other: if s &lt;= budget,
+/// l becomes max(s, budget - s), else l becomes s. If s + l still exceeds the budget, the shorter gets
+/// budget / 2 (rounded down) and the other budget / 2 + budget % 2. So an odd budget's spare token goes to
+/// the longer text, or to the second text when the (capped) lengths are equal.</item>
+/// <item>only_first / only_second: the named text keeps what the other leaves; if the other text alone
+/// fills the budget, it is an error (<see cref="ArgumentException"/>).</item>
+/// </list>
 /// </para>
 /// </summary>
 public static class PairTruncation
 {
-    public static (int First, int Second) Lengths(int first, int second, int budget, TruncationStrategy strategy)
+    public static (int First, int Second) Lengths(int first, int second, int maxLength, int specialTokens, TruncationStrategy strategy)
     {
-        if (budget < 0) throw new ArgumentOutOfRangeException(nameof(budget), budget, "max_length is shorter than the special tokens");
+        int budget = maxLength - specialTokens;
+        if (budget < 0)
+            throw new ArgumentOutOfRangeException(nameof(maxLength), maxLength, $"max_length {maxLength} is shorter than the {specialTokens} special tokens");
         if (strategy == TruncationStrategy.DoNotTruncate || first + second <= budget) return (first, second);
+        if (budget == 0) return (0, 0);
         switch (strategy)
         {
             case TruncationStrategy.LongestFirst:
-                if (first <= second)
+            {
+                int a = Math.Min(first, maxLength), b = Math.Min(second, maxLength);
+                bool swap = a > b;
+                int shorter = swap ? b : a;
+                int longer = shorter > budget ? shorter : Math.Max(shorter, budget - shorter);
+                if (shorter + longer > budget)
                 {
-                    int keptFirst = Math.Min(first, budget / 2);
-                    return (keptFirst, budget - keptFirst);
+                    shorter = budget / 2;
+                    longer = shorter + budget % 2;
                 }
-                int keptSecond = Math.Min(second, budget / 2);
-                return (budget - keptSecond, keptSecond);
+                return swap ? (longer, shorter) : (shorter, longer);
+            }
             case TruncationStrategy.OnlyFirst:
                 if (second >= budget)
-                    throw new ArgumentException($"only_first truncation: the second text has {second} tokens, the budget is {budget}: the first text cannot be cut enough");
+                    throw new ArgumentException($"only_first truncation: the second text alone has {second} tokens, the budget is {budget} (max_length {maxLength})");
                 return (budget - second, second);
             case TruncationStrategy.OnlySecond:
                 if (first >= budget)
-                    throw new ArgumentException($"only_second truncation: the first text has {first} tokens, the budget is {budget}: the second text cannot be cut enough");
+                    throw new ArgumentException($"only_second truncation: the first text alone has {first} tokens, the budget is {budget} (max_length {maxLength})");
                 return (first, budget - first);
             default:
                 throw new ArgumentOutOfRangeException(nameof(strategy), strategy, null);
