@@ -10,5 +10,6 @@ public static class CliCommands
         yield return DoctorCommand.Create();
         yield return DataCommand.Create();
         yield return VocabCommand.Create();
+        yield return TokenizeCommand.Create();
     }
 }

@@ -1,0 +1,136 @@
+using System.CommandLine;
+using System.Text.Json;
+using Orchestrator.Shared.Text;
+
+namespace Orchestrator.Coordinator.Cli;
+
+/// <summary>What `orchestrator tokenize` was asked to do.</summary>
+public sealed record TokenizeSettings(string TokenizerPath, bool Pair, bool SplitIntoWords, int? MaxLength, TruncationStrategy Truncation, bool Json);
+
+/// <summary>
+/// `orchestrator tokenize`: reads lines from stdin and prints tokens, ids, word ids and offsets, as a table per
+/// line or one JSON object per line. --pair: each line is two texts separated by a tab; --split-into-words: each
+/// line is whitespace-separated words (is_split_into_words). Offsets are UTF-16 indices into the line (into the
+/// word with --split-into-words).
+/// </summary>
+public static class TokenizeCommand
+{
+    private static readonly Option<string> TokenizerOption = new("--tokenizer")
+    {
+        Description = "Tokenizer folder (tokenizer.json or vocab.txt, with tokenizer_config.json), or a tokenizer.json / vocab.txt file",
+        Required = true,
+    };
+    private static readonly Option<bool> PairOption = new("--pair") { Description = "Each line holds two texts separated by a tab" };
+    private static readonly Option<bool> WordsOption = new("--split-into-words") { Description = "Each line holds pre-tokenized words separated by whitespace" };
+    private static readonly Option<int?> MaxLengthOption = new("--max-length") { Description = "Truncate to this many tokens, special tokens included" };
+    private static readonly Option<string> TruncationOption = new("--truncation")
+    {
+        Description = "Pair truncation: longest_first, only_first or only_second",
+        DefaultValueFactory = _ => "longest_first",
+    };
+    private static readonly Option<bool> JsonOption = new("--json") { Description = "Print one JSON object per line" };
+
+    public static Command Create()
+    {
+        var command = new Command("tokenize", "Tokenize lines from standard input with a BERT WordPiece tokenizer");
+        foreach (var option in new Option[] { TokenizerOption, PairOption, WordsOption, MaxLengthOption, TruncationOption, JsonOption })
+            command.Options.Add(option);
+        command.SetAction(parse =>
+        {
+            try
+            {
+                return Run(Bind(parse), Console.In, Console.Out);
+            }
+            catch (Exception e) when (e is FormatException or IOException or ArgumentException)
+            {
+                Console.Error.WriteLine($"tokenize: {e.Message}");
+                return 1;
+            }
+        });
+        return command;
+    }
+
+    public static TokenizeSettings Bind(ParseResult parse)
+    {
+        var truncation = parse.GetValue(TruncationOption) switch
+        {
+            "longest_first" => TruncationStrategy.LongestFirst,
+            "only_first" => TruncationStrategy.OnlyFirst,
+            "only_second" => TruncationStrategy.OnlySecond,
+            var other => throw new ArgumentException($"--truncation must be longest_first, only_first or only_second, not '{other}'"),
+        };
+        return new TokenizeSettings(parse.GetValue(TokenizerOption)!, parse.GetValue(PairOption), parse.GetValue(WordsOption),
+            parse.GetValue(MaxLengthOption), truncation, parse.GetValue(JsonOption));
+    }
+
+    /// <summary>Tokenizes every line of <paramref name="input"/>; returns the exit code.</summary>
+    public static int Run(TokenizeSettings settings, TextReader input, TextWriter output)
+    {
+        var tokenizer = BertTokenizer.Load(settings.TokenizerPath);
+        int lineNumber = 0;
+        for (string? line; (line = input.ReadLine()) is not null; )
+        {
+            lineNumber++;
+            string[] texts;
+            Encoding encoding;
+            if (settings.SplitIntoWords)
+            {
+                var sides = settings.Pair ? SplitPair(line, lineNumber) : [line];
+                var first = sides[0].Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries);
+                var second = settings.Pair ? sides[1].Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries) : null;
+                encoding = tokenizer.EncodeWords(first, second, settings.MaxLength, settings.Truncation);
+                texts = [];
+            }
+            else
+            {
+                texts = settings.Pair ? SplitPair(line, lineNumber) : [line];
+                encoding = tokenizer.Encode(texts[0], settings.Pair ? texts[1] : null, settings.MaxLength, settings.Truncation);
+            }
+            if (settings.Json) WriteJson(output, encoding);
+            else WriteTable(output, lineNumber, encoding, texts);
+        }
+        return 0;
+    }
+
+    private static string[] SplitPair(string line, int lineNumber)
+    {
+        int tab = line.IndexOf('\t');
+        if (tab < 0) throw new FormatException($"stdin line {lineNumber}: --pair expects two texts separated by a tab");
+        return [line[..tab], line[(tab + 1)..]];
+    }
+
+    private static void WriteJson(TextWriter output, Encoding encoding)
+    {
+        var row = new Dictionary<string, object>
+        {
+            ["tokens"] = encoding.Tokens,
+            ["input_ids"] = encoding.InputIds,
+            ["token_type_ids"] = encoding.TokenTypeIds,
+            ["attention_mask"] = encoding.AttentionMask,
+            ["word_ids"] = encoding.WordIds,
+            ["offsets"] = encoding.Offsets.Select(o => new[] { o.Start, o.End }).ToArray(),
+        };
+        output.WriteLine(JsonSerializer.Serialize(row, JsonOptions));
+    }
+
+    private static readonly JsonSerializerOptions JsonOptions = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
+    private static void WriteTable(TextWriter output, int lineNumber, Encoding encoding, string[] texts)
+    {
+        output.WriteLine($"line {lineNumber}: {encoding.Length} tokens");
+        output.WriteLine($"{"#",4}  {"token",-16} {"id",7} {"type",4} {"word",4}  {"offsets",-9}  text");
+        for (int i = 0; i < encoding.Length; i++)
+        {
+            var (start, end) = encoding.Offsets[i];
+            string word = encoding.WordIds[i]?.ToString() ?? "-";
+            string source = "";
+            if (encoding.WordIds[i] is not null && texts.Length > 0)
+            {
+                var text = texts[Math.Min(encoding.TokenTypeIds[i], texts.Length - 1)];
+                if (end <= text.Length) source = text[start..end];
+            }
+            output.WriteLine($"{i,4}  {encoding.Tokens[i],-16} {encoding.InputIds[i],7} {encoding.TokenTypeIds[i],4} {word,4}  {$"{start}-{end}",-9}  {source}");
+        }
+        output.WriteLine();
+    }
+}
