@@ -4,7 +4,7 @@ namespace Orchestrator.Torch;
 
 public static partial class torch
 {
-    public sealed partial class Tensor
+    public partial class Tensor
     {
         /// <summary>Size of the elements in bytes (numel × element size), as stored contiguously.</summary>
         public long ByteCount => checked(numel() * dtype.ElementSize());
