@@ -90,12 +90,19 @@ public static partial class torch
             public override Tensor forward(Tensor input) => F.layer_norm(input, normalizedShape, weight, bias, eps);
         }
 
-        /// <summary>Zeroes elements with probability p while training (default CPU generator), identity in eval.</summary>
+        /// <summary>
+        /// Zeroes elements with probability p while training, identity in eval. Draws from
+        /// <see cref="generator"/> when set (a replica's own stream, so replicas sharing a process stay
+        /// deterministic), else from the default CPU generator.
+        /// </summary>
         public sealed class Dropout(double p = 0.5) : Module<Tensor, Tensor>
         {
             public double p { get; } = p is >= 0 and <= 1 ? p : throw new ArgumentOutOfRangeException(nameof(p), p, "dropout probability must be in [0, 1]");
 
-            public override Tensor forward(Tensor input) => F.dropout(input, p, training);
+            /// <summary>The generator masks are drawn from; not owned by the module.</summary>
+            public Generator? generator { get; set; }
+
+            public override Tensor forward(Tensor input) => F.dropout(input, p, training, generator);
         }
 
         /// <summary>An indexed list of modules, registered as children "0", "1", ...</summary>

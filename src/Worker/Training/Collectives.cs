@@ -1,0 +1,45 @@
+using Orchestrator.Torch;
+using Orchestrator.Torch.Distributed;
+
+namespace Orchestrator.Worker.Training;
+
+/// <summary>
+/// The collectives a replica needs, over a c10d process group, or a no-op for a world of one so a
+/// single worker (and `orchestrator evaluate`) runs the same code path without a store.
+/// </summary>
+public sealed class Collectives(ProcessGroup? group) : IDisposable
+{
+    public static Collectives Single { get; } = new(null);
+
+    public int Rank => group?.Rank ?? 0;
+    public int WorldSize => group?.Size ?? 1;
+
+    /// <summary>Sums <paramref name="tensor"/> in place across ranks.</summary>
+    public void SumInPlace(torch.Tensor tensor)
+    {
+        if (group is not null) group.AllReduce(tensor, ReduceOp.Sum);
+    }
+
+    /// <summary>Sums a few numbers across ranks (one small allreduce).</summary>
+    public double[] Sum(params double[] values)
+    {
+        if (group is null) return values;
+        using var scope = torch.NewDisposeScope();
+        var t = torch.tensor(values);
+        group.AllReduce(t, ReduceOp.Sum);
+        return t.data<double>();
+    }
+
+    /// <summary>Every rank's copy of <paramref name="input"/>, in rank order (equal shapes required).</summary>
+    public torch.Tensor[] AllGather(torch.Tensor input) => group is null ? [input] : group.AllGather(input);
+
+    /// <summary>Makes every rank's tensor equal to rank 0's.</summary>
+    public void BroadcastFromRankZero(torch.Tensor tensor) => group?.Broadcast(tensor, root: 0);
+
+    public void Barrier() => group?.Barrier();
+
+    /// <summary>Frees a group whose peers are gone without waiting for them.</summary>
+    public void Abort() => group?.Abort();
+
+    public void Dispose() => group?.Dispose();
+}

@@ -1,0 +1,145 @@
+using System.Diagnostics;
+using Orchestrator.Shared.Actors;
+using Orchestrator.Shared.Data;
+using Orchestrator.Torch.Distributed;
+using Orchestrator.Worker.Training;
+using Serilog;
+
+namespace Orchestrator.Worker;
+
+/// <summary>
+/// One worker per device: owns a model replica, its optimizer and a c10d process group, and trains its
+/// shard on request. Compute runs on a dedicated thread and its result is piped back to the requester,
+/// so the mailbox stays free (the coordinator can always reach a busy worker). Requests are answered
+/// in order; the coordinator sends the next one only after the reply to the last.
+/// </summary>
+public sealed class WorkerActor(ILogger logger) : Actor
+{
+    private ModelReplica? replica;
+    private Collectives collectives = Collectives.Single;
+    private WorkerData? data;
+    private Shared.Config.TrainingPlan? plan;
+    private int rank;
+
+    protected override Task OnReceive(object message)
+    {
+        var requester = Sender;
+        switch (message)
+        {
+            case InitializeWorker init:
+                RunInBackground(requester, nameof(InitializeWorker), () => Initialize(init));
+                break;
+            case TrainSegment segment:
+                RunInBackground(requester, nameof(TrainSegment), () => Train(segment, requester));
+                break;
+            case EvaluateShard evaluate:
+                RunInBackground(requester, nameof(EvaluateShard), () => Evaluate(evaluate));
+                break;
+            case WriteCheckpointFiles write:
+                RunInBackground(requester, nameof(WriteCheckpointFiles), () =>
+                {
+                    Replica.SaveModel(write.Directory, write.TokenizerSource);
+                    Replica.SaveOptimizer(Path.Combine(write.Directory, "optimizer.safetensors"));
+                    return new CheckpointFilesWritten(rank, write.Directory);
+                });
+                break;
+            case LoadWeights load:
+                RunInBackground(requester, nameof(LoadWeights), () =>
+                {
+                    Replica.LoadWeights(load.Directory);
+                    return new WeightsLoaded(rank);
+                });
+                break;
+            default:
+                Unhandled(message);
+                break;
+        }
+        return Task.CompletedTask;
+    }
+
+    private ModelReplica Replica => replica ?? throw new InvalidOperationException("the worker has not been initialised");
+
+    private void RunInBackground(IActorRef requester, string request, Func<object> work)
+    {
+        var self = Self;
+        _ = Task.Factory.StartNew(() =>
+        {
+            try
+            {
+                requester.Tell(work(), self);
+            }
+            catch (Exception error)
+            {
+                logger.Error(error, "Worker {Rank} failed in {Request}", rank, request);
+                requester.Tell(new WorkerFailed(rank, request, error.Message), self);
+            }
+        }, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+    }
+
+    private WorkerReady Initialize(InitializeWorker init)
+    {
+        rank = init.Rank;
+        data = init.Data;
+        plan = init.Settings.Plan;
+        if (init.WorldSize > 1)
+        {
+            var store = new TcpStore(init.StoreHost, init.StorePort, worldSize: 0, isMaster: false, init.CollectiveTimeout);
+            collectives = new Collectives(new ProcessGroupGloo(store, init.Rank, init.WorldSize, init.CollectiveTimeout, GlooOptions.Loopback));
+        }
+        var restore = init.Restore;
+        var settings = restore is null ? init.Settings : init.Settings with { ModelDirectory = restore.CheckpointDirectory };
+        replica = new ModelReplica(settings, collectives, logger, restore?.CompletedSteps ?? 0);
+        if (restore is not null)
+        {
+            replica.LoadOptimizer(Path.Combine(restore.CheckpointDirectory, "optimizer.safetensors"));
+            if (restore.RngState is not null) replica.SetRngState(restore.RngState);
+        }
+        logger.Information("Worker {Rank} of {WorldSize} ready at step {Step}", rank, init.WorldSize, replica.CompletedSteps);
+        return new WorkerReady(rank, replica.CompletedSteps);
+    }
+
+    private SegmentDone Train(TrainSegment segment, IActorRef coordinator)
+    {
+        var d = data!;
+        var plan = this.plan!;
+        var batches = d.Collator.Batches(d.Train, segment.Shard, d.TrainBatchSize).ToList();
+        var watch = Stopwatch.StartNew();
+        var windowWatch = Stopwatch.StartNew();
+        double lossTotal = 0;
+        int samples = 0, windowSamples = 0, steps = 0;
+        for (var step = segment.FirstStep; step < segment.EndStep; step++)
+        {
+            var first = step * plan.GradientAccumulationSteps;
+            var micro = batches.GetRange(first, plan.MicroBatchesInStep(step));
+            var result = Replica.TrainStep(micro);
+            lossTotal += result.Loss;
+            samples += result.Samples;
+            windowSamples += result.Samples;
+            steps++;
+            if (rank == 0 && segment.ProgressEvery > 0 && result.GlobalStep % segment.ProgressEvery == 0)
+            {
+                coordinator.Tell(new TrainProgress(rank, segment.Epoch, result.GlobalStep, result.Loss, result.LearningRate, result.GradNorm,
+                    windowSamples * collectives.WorldSize / Math.Max(1e-9, windowWatch.Elapsed.TotalSeconds)), Self);
+                windowWatch.Restart();
+                windowSamples = 0;
+            }
+        }
+        var throughput = samples * collectives.WorldSize / Math.Max(1e-9, watch.Elapsed.TotalSeconds);
+        return new SegmentDone(rank, segment.Epoch, Replica.CompletedSteps, lossTotal / Math.Max(1, steps), throughput, Replica.GetRngState());
+    }
+
+    private EvaluationDone Evaluate(EvaluateShard request)
+    {
+        var d = data!;
+        var batches = d.Collator.Batches(d.Validation, request.Shard, d.EvalBatchSize).ToList();
+        var (gathered, loss) = Replica.Evaluate(batches, request.RealCount);
+        return new EvaluationDone(rank, gathered, loss);
+    }
+
+    protected override Task PostStop()
+    {
+        replica?.Dispose();
+        collectives.Dispose();
+        return Task.CompletedTask;
+    }
+}
