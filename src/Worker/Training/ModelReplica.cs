@@ -176,8 +176,8 @@ public sealed class ModelReplica : IDisposable
     {
         var classes = logits.shape[^1];
         if (settings.Task == ModelTask.SequenceClassification && classes == 1)
-            return F.mse_loss(logits.view(-1), labels.to(ScalarType.Float32).view(-1), F.Reduction.Sum);
-        return F.cross_entropy(logits.view(-1, classes), labels.view(-1), ignore_index: LabelAligner.IgnoreIndex, reduction: F.Reduction.Sum);
+            return F.mse_loss(logits.view(-1), labels.to(ScalarType.Float32).view(-1), torch.nn.Reduction.Sum);
+        return F.cross_entropy(logits.view(-1, classes), labels.view(-1), ignore_index: LabelAligner.IgnoreIndex, reduction: torch.nn.Reduction.Sum);
     }
 
     /// <summary>save_pretrained into <paramref name="folder"/>: config, weights, tokenizer files.</summary>
