@@ -97,6 +97,7 @@ public sealed class ArtifactPusher : IAsyncDisposable
         {
             var backlog = new List<PushRequest>();
             while (reader.TryRead(out var request)) backlog.Add(request);
+            if (backlog.Count == 0) continue;
             var target = backlog.LastOrDefault(r => r.IsFinal) ?? backlog[^1];
             foreach (var skipped in backlog.Where(r => !ReferenceEquals(r, target)))
             {
