@@ -100,7 +100,7 @@ public sealed class GitPushDestination : IPushDestination
         var staged = await _git.RunAsync(WorkingDirectory, ["diff", "--cached", "--quiet"], cancellationToken, check: false).ConfigureAwait(false);
         if (staged.ExitCode != 0)
         {
-            await Git(cancellationToken, "-c", $"user.name={_options.AuthorName}", "-c", $"user.email={_options.AuthorEmail}",
+            await Git(cancellationToken, "-c", $"user.name={_options.AuthorName}", "-c", $"user.email={_options.AuthorEmail}", "-c", "commit.gpgsign=false",
                 "commit", "--quiet", "--no-verify", "-m", request.CommitMessage).ConfigureAwait(false);
         }
 
