@@ -54,6 +54,7 @@ public sealed class ArtifactPusher : IAsyncDisposable
     private readonly List<PushOutcome> _outcomes = [];
     private readonly List<string> _coalesced = [];
     private readonly Task _loop;
+    private volatile string? _inFlight;
 
     public ArtifactPusher(IEnumerable<IPushDestination> destinations, ILogger logger, PushRetryOptions? retry = null, TimeProvider? time = null)
     {
@@ -63,6 +64,12 @@ public sealed class ArtifactPusher : IAsyncDisposable
         _time = time ?? TimeProvider.System;
         _loop = Task.Run(RunAsync);
     }
+
+    /// <summary>
+    /// The checkpoint folder being pushed right now, if any: checkpoint retention must not delete it
+    /// (a newer checkpoint arriving mid-push would otherwise rotate it away under the copy).
+    /// </summary>
+    public string? InFlightCheckpoint => _inFlight;
 
     /// <summary>Queues a checkpoint for pushing and returns at once. Throws only if the pusher was already completed.</summary>
     public void Enqueue(PushRequest request)
@@ -106,11 +113,14 @@ public sealed class ArtifactPusher : IAsyncDisposable
                     skipped.Label, target.Label, skipped.CheckpointDirectory);
             }
 
+            _inFlight = target.CheckpointDirectory;
             foreach (var destination in _destinations)
             {
                 var outcome = await PushWithRetriesAsync(target, destination).ConfigureAwait(false);
                 lock (_outcomes) _outcomes.Add(outcome);
             }
+
+            _inFlight = null;
         }
     }
 
@@ -151,8 +161,9 @@ public sealed class ArtifactPusher : IAsyncDisposable
                 MaxDelay = _retry.MaxDelay,
                 BackoffType = DelayBackoffType.Exponential,
                 UseJitter = _retry.UseJitter,
+                // A vanished checkpoint folder will not come back: fail at once instead of retrying.
                 ShouldHandle = args => ValueTask.FromResult(
-                    args.Outcome.Exception is not null
+                    args.Outcome.Exception is not null and not DirectoryNotFoundException
                     && !(args.Outcome.Exception is OperationCanceledException && _abort.IsCancellationRequested)),
                 OnRetry = args =>
                 {

@@ -13,6 +13,7 @@ public class ArtifactPusherTests
 
         pusher.Enqueue(new PushRequest("/ckpt/epoch-0001", "epoch 1"));
         await destination.FirstStarted.Task.WaitAsync(TimeSpan.FromSeconds(10));
+        Assert.Equal("/ckpt/epoch-0001", pusher.InFlightCheckpoint);
         for (var epoch = 2; epoch <= 5; epoch++)
             pusher.Enqueue(new PushRequest($"/ckpt/epoch-000{epoch}", $"epoch {epoch}", IsFinal: epoch == 5)); // returns at once
         Assert.Empty(destination.Pushed);
@@ -20,6 +21,7 @@ public class ArtifactPusherTests
         var summary = await pusher.CompleteAsync();
 
         Assert.Equal(["epoch 1", "epoch 5"], destination.Pushed);
+        Assert.Null(pusher.InFlightCheckpoint);
         Assert.Equal(["epoch 2", "epoch 3", "epoch 4"], summary.CoalescedLabels);
         Assert.Equal((2, 3, 0), (summary.Pushed, summary.Coalesced, summary.Failed));
         var warnings = log.Warnings.ToArray();
@@ -78,6 +80,17 @@ public class ArtifactPusherTests
         var outcome = Assert.Single(summary.Outcomes);
         Assert.False(outcome.Succeeded);
         Assert.Equal("cancelled", outcome.Error);
+        Assert.Equal(1, outcome.Attempts);
+    }
+
+    [Fact]
+    public async Task A_vanished_checkpoint_fails_without_retrying()
+    {
+        using var tmp = new TempDirectory();
+        var pusher = new ArtifactPusher([new FilePushDestination(tmp.Combine("out"))], new CollectingSink().Logger(), PushTestKit.FastRetries);
+        pusher.Enqueue(new PushRequest(tmp.Combine("gone"), "epoch 1"));
+        var outcome = Assert.Single((await pusher.CompleteAsync()).Outcomes);
+        Assert.False(outcome.Succeeded);
         Assert.Equal(1, outcome.Attempts);
     }
 }
