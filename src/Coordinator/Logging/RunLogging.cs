@@ -92,7 +92,9 @@ public sealed class RunLogging : IDisposable
             // Async so a slow disk never stalls a training step; blockWhenFull so a burst is slowed down
             // rather than silently dropped (the file is the record of the run).
             configuration = configuration.WriteTo.Async(
-                sink => sink.File(new JsonLinesFormatter(), filePath, shared: false),
+                // Past 256 MB a new file starts (<role>-<rank>_001.jsonl, ...) instead of logging stopping silently.
+                sink => sink.File(new JsonLinesFormatter(), filePath, shared: false,
+                    fileSizeLimitBytes: 256L * 1024 * 1024, rollOnFileSizeLimit: true),
                 bufferSize: 10_000,
                 blockWhenFull: true);
         }

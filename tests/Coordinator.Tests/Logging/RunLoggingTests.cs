@@ -1,4 +1,6 @@
 using System.Text.Json;
+using FsCheck;
+using FsCheck.Fluent;
 using Orchestrator.Coordinator.Logging;
 using Orchestrator.Shared.Config;
 using Serilog.Context;
@@ -111,5 +113,34 @@ public class RunLoggingTests
         var e = JsonDocument.Parse(console.ToString().Trim()).RootElement;
         Assert.Equal("real", e.GetProperty("message").GetString());
         Assert.Equal("sneaky", e.GetProperty("_message").GetString());
+    }
+
+    [Fact]
+    public void Any_text_survives_the_round_trip_through_a_json_line()
+    {
+        var formatter = new JsonLinesFormatter();
+        var parser = new Serilog.Parsing.MessageTemplateParser();
+        Prop.ForAll<string>(text =>
+        {
+            text ??= "";
+            var logEvent = new Serilog.Events.LogEvent(DateTimeOffset.UnixEpoch, Serilog.Events.LogEventLevel.Information, null,
+                parser.Parse("value {Text}"), [new Serilog.Events.LogEventProperty("Text", new Serilog.Events.ScalarValue(text))]);
+            var writer = new StringWriter();
+            formatter.Format(logEvent, writer);
+            var line = writer.ToString();
+            var parsed = JsonDocument.Parse(line).RootElement;
+            return line.IndexOf('\n') == line.Length - 1 && parsed.GetProperty("Text").GetString() == text
+                   && parsed.GetProperty("timestamp").GetString() == "1970-01-01T00:00:00.0000000Z";
+        }).QuickCheckThrowOnFailure();
+    }
+
+    [Fact]
+    public void Broken_utf16_is_replaced_rather_than_losing_the_event()
+    {
+        var console = new StringWriter();
+        using (var logging = RunLogging.Create(new LoggingOptions { Role = "worker", Format = LogFormat.Json, ConsoleWriter = console }))
+            logging.Logger.Information("token {Token}", "ab\ud800c");
+        var e = JsonDocument.Parse(console.ToString().Trim()).RootElement;
+        Assert.Equal("ab\ufffdc", e.GetProperty("Token").GetString());
     }
 }

@@ -67,6 +67,18 @@ public class RunFolderTests
     }
 
     [Fact]
+    public void Differences_print_choices_lists_and_unset_values_readably()
+    {
+        using var tmp = new TempDirectory();
+        var runDir = Path.Combine(tmp.Path, "x");
+        RunFolder.Open(Options(runDir));
+        var resumed = RunFolder.Open(Options(runDir) with { PushTo = ["file:///a", "git+file:///b"], EvalSteps = 100 });
+        Assert.Equal(["eval_steps null -> 100", "push_to [] -> [file:///a, git+file:///b]"], resumed.ChangedNonTrajectoryOptions.Select(d => d.ToString()));
+        var e = Assert.Throws<RunConfigurationMismatchException>(() => RunFolder.Open(Options(runDir) with { Task = TrainTask.Pos, PadToMultipleOf = 8 }));
+        Assert.Equal(["task ner -> pos", "pad_to_multiple_of null -> 8"], e.Differences.Select(d => d.ToString()));
+    }
+
+    [Fact]
     public void A_damaged_run_json_names_the_file()
     {
         using var tmp = new TempDirectory();

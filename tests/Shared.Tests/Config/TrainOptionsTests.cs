@@ -122,3 +122,15 @@ public class TrainOptionsTests
     [InlineData(0.999, "0.999")]
     public void Numbers_print_like_python(double value, string text) => Assert.Equal(text, ConfigValueText.FormatDouble(value));
 }
+
+public class ConfigurationDocsTests
+{
+    [Fact]
+    public void Configuration_page_lists_every_key()
+    {
+        var root = AppContext.BaseDirectory;
+        while (!File.Exists(Path.Combine(root, "Orchestrator.sln"))) root = Path.GetDirectoryName(root)!;
+        var page = File.ReadAllText(Path.Combine(root, "docs", "configuration.md"));
+        Assert.All(TrainOptionFields.All, f => Assert.Contains($"| `{f.Key}` | `{f.CliName}`", page));
+    }
+}

@@ -4,7 +4,7 @@ using Serilog.Core;
 using Serilog.Events;
 using Spectre.Console;
 
-namespace Orchestrator.Coordinator.Tests.Console;
+namespace Orchestrator.Coordinator.Tests.ConsoleView;
 
 public class ConsoleViewTests
 {

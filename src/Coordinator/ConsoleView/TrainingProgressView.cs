@@ -103,6 +103,19 @@ public sealed class TrainingProgressView : IAsyncDisposable
 
     private async Task DrawAsync()
     {
+        try
+        {
+            await DrawProgressAsync().ConfigureAwait(false);
+        }
+        catch (InvalidOperationException)
+        {
+            // Another live display owns the terminal (Spectre allows one): keep going without the bar;
+            // the same information is in the logs.
+        }
+    }
+
+    private async Task DrawProgressAsync()
+    {
         var progress = _console.Progress()
             .AutoClear(false)
             .HideCompleted(false)
