@@ -14,8 +14,6 @@ public sealed class SafetensorsFile : IDisposable
     private readonly SafetensorsHeader header;
     private readonly Lock mapping = new();
     private MemoryMappedFile? map;
-    private MemoryMappedViewAccessor? view;
-    private unsafe byte* mapped;
     private bool disposed;
 
     private SafetensorsFile(string path, SafeFileHandle file, long length, SafetensorsHeader header)
@@ -80,9 +78,24 @@ public sealed class SafetensorsFile : IDisposable
         if (now != FileLength)
             throw new SafetensorsFormatException(Path, name, null, $"the file changed size since it was opened ({FileLength} -> {now} bytes)");
 
-        var data = MappedBase() + header.DataStart + entry.Begin;
-        if (type == ScalarType.Bool) CheckBooleans(entry, data);
-        return torch.from_bytes(data, entry.ByteCount, type, (long[])entry.Shape.Clone());
+        var shape = (long[])entry.Shape.Clone();
+        if (entry.ByteCount == 0) return torch.from_bytes(null, 0, type, shape);
+
+        // A view per tensor, unmapped right after the copy: the mapped pages leave this process's RSS
+        // instead of doubling it while a whole checkpoint is read.
+        using var view = Map().CreateViewAccessor(header.DataStart + entry.Begin, entry.ByteCount, MemoryMappedFileAccess.Read);
+        byte* pointer = null;
+        view.SafeMemoryMappedViewHandle.AcquirePointer(ref pointer);
+        try
+        {
+            var data = pointer + view.PointerOffset;
+            if (type == ScalarType.Bool) CheckBooleans(entry, data);
+            return torch.from_bytes(data, entry.ByteCount, type, shape);
+        }
+        finally
+        {
+            view.SafeMemoryMappedViewHandle.ReleasePointer();
+        }
     }
 
     /// <summary>Reads every tensor. On failure the tensors already read are disposed.</summary>
@@ -114,24 +127,14 @@ public sealed class SafetensorsFile : IDisposable
         }
     }
 
-    private unsafe byte* MappedBase()
+    private MemoryMappedFile Map()
     {
         lock (mapping)
         {
             ObjectDisposedException.ThrowIf(disposed, this);
-            if (mapped == null) Map();
-            return mapped;
+            return map ??= MemoryMappedFile.CreateFromFile(file, mapName: null, capacity: 0, MemoryMappedFileAccess.Read,
+                HandleInheritability.None, leaveOpen: true);
         }
-    }
-
-    private unsafe void Map()
-    {
-        map = MemoryMappedFile.CreateFromFile(file, mapName: null, capacity: 0, MemoryMappedFileAccess.Read,
-            HandleInheritability.None, leaveOpen: true);
-        view = map.CreateViewAccessor(0, 0, MemoryMappedFileAccess.Read);
-        byte* pointer = null;
-        view.SafeMemoryMappedViewHandle.AcquirePointer(ref pointer);
-        mapped = pointer + view.PointerOffset;
     }
 
     private static void ReadExactly(string path, SafeFileHandle file, Span<byte> buffer, long offset)
@@ -145,15 +148,12 @@ public sealed class SafetensorsFile : IDisposable
         }
     }
 
-    public unsafe void Dispose()
+    public void Dispose()
     {
         lock (mapping)
         {
             if (disposed) return;
             disposed = true;
-            if (mapped != null) view!.SafeMemoryMappedViewHandle.ReleasePointer();
-            mapped = null;
-            view?.Dispose();
             map?.Dispose();
             file.Dispose();
         }
