@@ -132,10 +132,11 @@ public sealed class CheckpointStore
     /// Deletes valid checkpoints that are neither among the newest <see cref="RetentionPolicy.KeepLast"/>, nor
     /// the best by the policy's metric, nor the one <c>latest</c> names. Damaged folders are left for inspection.
     /// </summary>
-    public RetentionResult ApplyRetention(RetentionPolicy policy)
+    public RetentionResult ApplyRetention(RetentionPolicy policy, IEnumerable<string>? protectedNames = null)
     {
         var scan = Scan();
-        var keep = new HashSet<string>(StringComparer.Ordinal);
+        // Protected: e.g. the checkpoint a background push is copying right now.
+        var keep = new HashSet<string>(protectedNames ?? [], StringComparer.Ordinal);
         foreach (var c in scan.Valid.Skip(Math.Max(0, scan.Valid.Count - policy.KeepLast))) keep.Add(c.Name);
         var best = Best(scan.Valid, policy);
         if (best is not null) keep.Add(best.Name);

@@ -1,0 +1,24 @@
+using Orchestrator.Coordinator.Push;
+using Orchestrator.Shared.Checkpoints;
+using Orchestrator.Shared.Config;
+using Serilog;
+
+namespace Orchestrator.Coordinator.Run;
+
+/// <summary>What the coordinator is handed: the prepared inputs, the run folder and the services it drives.</summary>
+public sealed record RunContext(
+    PreparedRun Prepared,
+    RunFolderState Folder,
+    ILogger Logger,
+    CheckpointStore Checkpoints,
+    ArtifactPusher Pusher,
+    IRunObserver Observer,
+    CheckpointInfo? Resume)
+{
+    public TrainOptions Options => Prepared.Options;
+    public TrainingPlan Plan => Prepared.Plan;
+    public string FinalModelDirectory => Path.Combine(Folder.Directory, "model");
+
+    /// <summary>How long a collective may wait for a peer before it raises (never the 30 minutes of NCCL's default).</summary>
+    public TimeSpan CollectiveTimeout { get; init; } = TimeSpan.FromMinutes(2);
+}
