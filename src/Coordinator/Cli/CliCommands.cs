@@ -7,6 +7,7 @@ public static class CliCommands
 {
     public static IEnumerable<Command> All()
     {
+        yield return TrainCommand.Create();
         yield return DoctorCommand.Create();
         yield return DataCommand.Create();
         yield return VocabCommand.Create();

@@ -1,5 +1,6 @@
 using Orchestrator.Shared.Config;
 using Orchestrator.Shared.Data;
+using Orchestrator.Shared.Data.Readers;
 using Orchestrator.Shared.Text;
 using Orchestrator.Worker.Models;
 using Serilog;

@@ -1,0 +1,102 @@
+using Orchestrator.Coordinator.ConsoleView;
+using Orchestrator.Coordinator.Logging;
+using Orchestrator.Coordinator.Push;
+using Orchestrator.Shared.Actors;
+using Orchestrator.Shared.Checkpoints;
+using Orchestrator.Shared.Config;
+using Orchestrator.Torch;
+using Serilog;
+using Spectre.Console;
+
+namespace Orchestrator.Coordinator.Run;
+
+/// <summary>
+/// Runs `orchestrator train` in this process: checks every input before writing anything, opens (or
+/// resumes) the run folder, starts logging, the pusher and the actor system, then waits for the
+/// coordinator's outcome. Exit codes: 0 done, 2 bad input (nothing written), 1 failed after starting.
+/// </summary>
+public static class RunHost
+{
+    public const int Succeeded = 0;
+    public const int Failed = 1;
+    public const int BadInput = 2;
+
+    public static async Task<int> TrainAsync(TrainOptions options, TextWriter? consoleWriter = null, CancellationToken cancellationToken = default)
+    {
+        var console = consoleWriter ?? Console.Out;
+        var bootstrap = new LoggerConfiguration().WriteTo.Sink(new TextWriterSink(
+            new Serilog.Formatting.Display.MessageTemplateTextFormatter(RunLogging.ConsoleTemplate, System.Globalization.CultureInfo.InvariantCulture),
+            console)).CreateLogger();
+        PreparedRun prepared;
+        RunFolderState folder;
+        LatestCheckpoint latest;
+        try
+        {
+            prepared = PreparedRun.Prepare(options, bootstrap);
+            latest = FindResumePoint(options, prepared);
+            folder = RunFolder.Open(options);
+        }
+        catch (Exception error) when (error is RunInputException or RunConfigurationMismatchException or OptionsValidationException)
+        {
+            console.WriteLine($"error: {error.Message}");
+            return BadInput;
+        }
+
+        using var logging = RunLogging.Create(new LoggingOptions
+        {
+            Role = "coordinator", RunId = folder.RunId, RunDirectory = folder.Directory, Format = options.LogFormat, ConsoleWriter = consoleWriter,
+        });
+        var logger = logging.Logger;
+        foreach (var damaged in latest.Skipped)
+            logger.Warning("Skipping damaged checkpoint {Checkpoint}: {Reason}", damaged.Name, damaged.Reason);
+        if (latest.Checkpoint is { } resume)
+            logger.Information("Resuming {RunDirectory} from {Checkpoint} at step {Step}", folder.Directory, resume.Name, resume.State.GlobalStep);
+
+        // Every worker of this process shares libtorch's intra-op pool: give each its share of the cores
+        // rather than letting them oversubscribe (the OpenMP-versus-OpenBLAS thread trap).
+        torch.set_num_threads(Math.Max(1, Environment.ProcessorCount / options.Workers));
+
+        var ansi = consoleWriter is null ? AnsiConsole.Console : AnsiConsole.Create(new AnsiConsoleSettings
+        {
+            Out = new AnsiConsoleOutput(consoleWriter), Ansi = AnsiSupport.No, ColorSystem = ColorSystemSupport.NoColors,
+        });
+        await using var view = consoleWriter is null
+            ? TrainingProgressView.ForConsole(options.LogFormat, prepared.Plan.Epochs, logging.ConsoleLevel)
+            : new TrainingProgressView(ansi, prepared.Plan.Epochs, enabled: false);
+        var pusher = new ArtifactPusher(PushDestinations.CreateAll(options.PushTo, folder.Directory), logger);
+        var checkpoints = new CheckpointStore(Path.Combine(folder.Directory, "checkpoints"), logger);
+        var context = new RunContext(prepared, folder, logger, checkpoints, pusher,
+            new ConsoleRunObserver(view, ansi, options.LogFormat == LogFormat.Text), latest.Checkpoint);
+
+        await using var system = new ActorSystem("orchestrator", new ActorSystemOptions { Logger = logger });
+        var completion = new TaskCompletionSource<RunOutcome>(TaskCreationOptions.RunContinuationsAsynchronously);
+        system.Spawn(Props.Create(() => new CoordinatorActor(context, completion)), "coordinator");
+        try
+        {
+            var outcome = await completion.Task.WaitAsync(cancellationToken);
+            logger.Information("Run {RunId} done at step {Step}: final model in {FinalModel}", folder.RunId, outcome.GlobalStep, outcome.FinalModelDirectory);
+            return Succeeded;
+        }
+        catch (Exception error) when (error is RunFailedException or InvalidOperationException)
+        {
+            logger.Error("Run {RunId} failed: {Error}. Start the same command again to resume from the last checkpoint.", folder.RunId, error.Message);
+            await pusher.CompleteAsync(CancellationToken.None);
+            return Failed;
+        }
+    }
+
+    /// <summary>The newest complete checkpoint of the run folder (damaged ones skipped), checked against this run.</summary>
+    private static LatestCheckpoint FindResumePoint(TrainOptions options, PreparedRun prepared)
+    {
+        var directory = Path.Combine(options.ResolvedOutputDir(), "checkpoints");
+        if (!Directory.Exists(directory)) return new LatestCheckpoint(null, []);
+        var store = new CheckpointStore(directory);
+        store.RemoveTemporaryFolders();
+        var latest = store.FindLatest();
+        if (latest.Checkpoint is { } checkpoint && checkpoint.State.WorldSize != options.Workers)
+            throw new RunInputException(
+                $"{checkpoint.FullPath} was written by {checkpoint.State.WorldSize} workers; resume with --workers {checkpoint.State.WorldSize} " +
+                "(an exact resume replays the same shards and random streams)");
+        return latest;
+    }
+}
