@@ -1,0 +1,493 @@
+// c10d: key-value stores (TCPStore, PrefixStore), process groups (Gloo; NCCL in CUDA builds) and
+// collectives returning waitable work handles.
+//
+// Handles crossing the shim:
+// * StoreBox  : a c10d::Store (TCPStore or PrefixStore over another store).
+// * GroupBox  : a c10d::ProcessGroup plus what error messages need (rank, size, backend).
+// * WorkBox   : one in-flight collective. Waiting raises instead of hanging: every wait has a
+//               deadline, and Gloo itself fails a collective whose peer does not answer in time.
+#include "shim.h"
+
+#include <torch/csrc/distributed/c10d/PrefixStore.hpp>
+#include <torch/csrc/distributed/c10d/ProcessGroup.hpp>
+#include <torch/csrc/distributed/c10d/ProcessGroupGloo.hpp>
+#include <torch/csrc/distributed/c10d/TCPStore.hpp>
+#include <torch/csrc/distributed/c10d/Work.hpp>
+#ifdef USE_C10D_NCCL
+#include <torch/csrc/distributed/c10d/ProcessGroupNCCL.hpp>
+#endif
+
+#include <gloo/context.h>
+
+#include <chrono>
+#include <cstdlib>
+#include <cstring>
+#include <sstream>
+#include <thread>
+
+namespace {
+
+using std::chrono::milliseconds;
+
+struct StoreBox {
+  c10::intrusive_ptr<c10d::Store> store;
+  int64_t timeout_ms;
+};
+
+// ProcessGroupGloo keeps its Gloo contexts protected; closing their connections makes every
+// pending send/recv of this rank fail at once, which is what "abort" means for a dead peer.
+class AbortableGloo : public c10d::ProcessGroupGloo {
+ public:
+  using c10d::ProcessGroupGloo::ProcessGroupGloo;
+  void closeConnections() {
+    for (auto& context : contexts_) context->closeConnections();
+  }
+};
+
+struct GroupBox {
+  c10::intrusive_ptr<c10d::ProcessGroup> group;
+  AbortableGloo* gloo = nullptr;  // non-owning view of `group` when the backend is Gloo
+  std::string backend;
+  int rank;
+  int size;
+  int64_t timeout_ms;
+};
+
+struct WorkBox {
+  c10::intrusive_ptr<c10d::Work> work;
+  std::string op;
+  std::string backend;
+  int rank;
+  int size;
+  int64_t timeout_ms;
+  // Tensors to divide by the group size once the sum has arrived (ReduceOp.Avg on Gloo).
+  std::vector<at::Tensor> average_after;
+  // A flattened bucket to copy back into its tensors once it has been reduced (NCCL coalesced).
+  at::Tensor flat;
+  std::vector<at::Tensor> unflatten_into;
+  bool finished = false;
+};
+
+enum OrcReduceOp { kSum = 0, kAvg = 1, kProduct = 2, kMin = 3, kMax = 4 };
+
+std::vector<at::Tensor> tensors_of(TensorHandle* handles, int64_t count) {
+  if (count <= 0) throw std::invalid_argument("a collective needs at least one tensor");
+  std::vector<at::Tensor> tensors;
+  tensors.reserve(count);
+  for (int64_t i = 0; i < count; ++i) {
+    if (!handles[i]) throw std::invalid_argument("null tensor handle passed to a collective");
+    tensors.push_back(*handles[i]);
+  }
+  return tensors;
+}
+
+WorkBox* new_work(GroupBox* g, c10::intrusive_ptr<c10d::Work> work, const char* op) {
+  auto* box = new WorkBox();
+  box->work = std::move(work);
+  box->op = op;
+  box->backend = g->backend;
+  box->rank = g->rank;
+  box->size = g->size;
+  box->timeout_ms = g->timeout_ms;
+  return box;
+}
+
+std::string describe(const WorkBox* w) {
+  std::ostringstream s;
+  s << "rank " << w->rank << " of " << w->size << ", " << w->backend;
+  return s.str();
+}
+
+std::string store_error(const char* what, const std::string& key, int64_t timeout_ms, const char* cause) {
+  std::ostringstream s;
+  s << "store " << what << " of key '" << key << "' failed (timeout " << timeout_ms << " ms): " << cause;
+  return s.str();
+}
+
+std::vector<std::string> split_list(const std::string& text) {
+  std::vector<std::string> items;
+  std::stringstream stream(text);
+  std::string item;
+  while (std::getline(stream, item, ','))
+    if (!item.empty()) items.push_back(item);
+  return items;
+}
+
+// Interfaces win over a hostname, an explicit choice over GLOO_SOCKET_IFNAME (as torch.distributed
+// reads it), and the machine's hostname (falling back to loopback) is the last resort.
+std::vector<std::shared_ptr<::gloo::transport::Device>> gloo_devices(const char* hostname, const char* interfaces) {
+  std::vector<std::shared_ptr<::gloo::transport::Device>> devices;
+  std::string ifaces = interfaces ? interfaces : "";
+  if (ifaces.empty() && !(hostname && *hostname)) {
+    const char* env = std::getenv("GLOO_SOCKET_IFNAME");
+    if (env) ifaces = env;
+  }
+  for (const auto& iface : split_list(ifaces))
+    devices.push_back(c10d::ProcessGroupGloo::createDeviceForInterface(iface));
+  if (!devices.empty()) return devices;
+  if (hostname && *hostname)
+    devices.push_back(c10d::ProcessGroupGloo::createDeviceForHostname(hostname));
+  else
+    devices.push_back(c10d::ProcessGroupGloo::createDefaultDevice());
+  return devices;
+}
+
+c10d::ReduceOp to_reduce_op(int32_t op, bool native_avg) {
+  switch (op) {
+    case kSum: return c10d::ReduceOp::SUM;
+    case kAvg: return native_avg ? c10d::ReduceOp::AVG : c10d::ReduceOp::SUM;
+    case kProduct: return c10d::ReduceOp::PRODUCT;
+    case kMin: return c10d::ReduceOp::MIN;
+    case kMax: return c10d::ReduceOp::MAX;
+    default: throw std::invalid_argument("unknown reduce op code " + std::to_string(op));
+  }
+}
+
+}  // namespace
+
+// ---------------------------------------------------------------------------------------------
+// Stores
+
+// Server (is_master) or client of a TCPStore. port 0 lets the server pick a free port (read it
+// back with orc_store_port). world_size <= 0 leaves the number of workers open. A server never
+// blocks here waiting for the workers: call orc_tcpstore_wait_workers when that is wanted.
+ORC_API StoreBox* orc_tcpstore_create(const char* host, int32_t port, int32_t world_size, int32_t is_master,
+                                      int64_t timeout_ms) {
+  ORC_TRY
+  if (port < 0 || port > 65535) throw std::invalid_argument("TCPStore port must be within 0..65535");
+  if (timeout_ms <= 0) throw std::invalid_argument("TCPStore timeout must be positive");
+  c10d::TCPStoreOptions options;
+  options.port = static_cast<std::uint16_t>(port);
+  options.isServer = is_master != 0;
+  if (world_size > 0) options.numWorkers = static_cast<std::size_t>(world_size);
+  options.waitWorkers = false;
+  options.timeout = milliseconds(timeout_ms);
+  auto store = c10::make_intrusive<c10d::TCPStore>(host ? host : "127.0.0.1", options);
+  return new StoreBox{store, timeout_ms};
+  ORC_CATCH(nullptr)
+}
+
+ORC_API void orc_tcpstore_wait_workers(StoreBox* s) {
+  ORC_TRY
+  auto* tcp = dynamic_cast<c10d::TCPStore*>(s->store.get());
+  if (!tcp) throw std::invalid_argument("not a TCPStore");
+  tcp->waitForWorkers();
+  return;
+  ORC_CATCH()
+}
+
+ORC_API int32_t orc_store_port(StoreBox* s) {
+  ORC_TRY
+  auto* tcp = dynamic_cast<c10d::TCPStore*>(s->store.get());
+  if (!tcp) throw std::invalid_argument("not a TCPStore");
+  return tcp->getPort();
+  ORC_CATCH(-1)
+}
+
+ORC_API StoreBox* orc_prefixstore_create(const char* prefix, StoreBox* inner) {
+  ORC_TRY
+  auto store = c10::make_intrusive<c10d::PrefixStore>(prefix ? prefix : "", inner->store);
+  return new StoreBox{store, inner->timeout_ms};
+  ORC_CATCH(nullptr)
+}
+
+ORC_API void orc_store_free(StoreBox* s) { delete s; }
+
+ORC_API void orc_store_set_timeout(StoreBox* s, int64_t timeout_ms) {
+  ORC_TRY
+  if (timeout_ms <= 0) throw std::invalid_argument("store timeout must be positive");
+  s->store->setTimeout(milliseconds(timeout_ms));
+  s->timeout_ms = timeout_ms;
+  return;
+  ORC_CATCH()
+}
+
+ORC_API void orc_store_set(StoreBox* s, const char* key, const uint8_t* value, int64_t length) {
+  ORC_TRY
+  s->store->set(key, std::vector<uint8_t>(value, value + length));
+  return;
+  ORC_CATCH()
+}
+
+// Returns a heap byte vector (read with orc_bytes_data/orc_bytes_size, free with orc_bytes_free).
+// Blocks until the key exists or the store's timeout passes.
+ORC_API std::vector<uint8_t>* orc_store_get(StoreBox* s, const char* key) {
+  ORC_TRY
+  try {
+    return new std::vector<uint8_t>(s->store->get(key));
+  } catch (const c10::Error& e) {
+    throw std::runtime_error(store_error("get", key, s->timeout_ms, e.what_without_backtrace()));
+  } catch (const std::exception& e) {
+    throw std::runtime_error(store_error("get", key, s->timeout_ms, e.what()));
+  }
+  ORC_CATCH(nullptr)
+}
+
+ORC_API const uint8_t* orc_bytes_data(std::vector<uint8_t>* b) { return b->data(); }
+ORC_API int64_t orc_bytes_size(std::vector<uint8_t>* b) { return static_cast<int64_t>(b->size()); }
+ORC_API void orc_bytes_free(std::vector<uint8_t>* b) { delete b; }
+
+ORC_API int64_t orc_store_add(StoreBox* s, const char* key, int64_t delta) {
+  ORC_TRY
+  return s->store->add(key, delta);
+  ORC_CATCH(0)
+}
+
+ORC_API int32_t orc_store_check(StoreBox* s, const char* const* keys, int64_t count) {
+  ORC_TRY
+  return s->store->check(std::vector<std::string>(keys, keys + count)) ? 1 : 0;
+  ORC_CATCH(0)
+}
+
+ORC_API int32_t orc_store_delete(StoreBox* s, const char* key) {
+  ORC_TRY
+  return s->store->deleteKey(key) ? 1 : 0;
+  ORC_CATCH(0)
+}
+
+ORC_API int64_t orc_store_num_keys(StoreBox* s) {
+  ORC_TRY
+  return s->store->getNumKeys();
+  ORC_CATCH(-1)
+}
+
+ORC_API void orc_store_wait(StoreBox* s, const char* const* keys, int64_t count, int64_t timeout_ms) {
+  ORC_TRY
+  std::vector<std::string> names(keys, keys + count);
+  try {
+    s->store->wait(names, milliseconds(timeout_ms));
+  } catch (const c10::Error& e) {
+    throw std::runtime_error(store_error("wait", names.empty() ? "" : names[0], timeout_ms, e.what_without_backtrace()));
+  } catch (const std::exception& e) {
+    throw std::runtime_error(store_error("wait", names.empty() ? "" : names[0], timeout_ms, e.what()));
+  }
+  return;
+  ORC_CATCH()
+}
+
+// ---------------------------------------------------------------------------------------------
+// Process groups
+
+// Blocks until every rank has constructed its group over the same store (Gloo's full-mesh
+// rendezvous), or fails after timeout_ms. hostname/interfaces choose the network device (see
+// gloo_devices); threads is Gloo's worker thread count (<= 0: Gloo's default of 2).
+ORC_API GroupBox* orc_pg_gloo_create(StoreBox* s, int32_t rank, int32_t size, int64_t timeout_ms,
+                                     const char* hostname, const char* interfaces, int32_t threads) {
+  ORC_TRY
+  if (size <= 0 || rank < 0 || rank >= size)
+    throw std::invalid_argument("rank " + std::to_string(rank) + " is outside a group of size " + std::to_string(size));
+  if (timeout_ms <= 0) throw std::invalid_argument("process group timeout must be positive");
+  auto options = c10d::ProcessGroupGloo::Options::create(milliseconds(timeout_ms));
+  options->devices = gloo_devices(hostname, interfaces);
+  if (threads > 0) options->threads = threads;
+  auto group = c10::make_intrusive<AbortableGloo>(s->store, rank, size, options);
+  auto* box = new GroupBox();
+  box->gloo = group.get();
+  box->group = group;
+  box->backend = "gloo";
+  box->rank = rank;
+  box->size = size;
+  box->timeout_ms = timeout_ms;
+  return box;
+  ORC_CATCH(nullptr)
+}
+
+ORC_API int32_t orc_nccl_available() {
+#ifdef USE_C10D_NCCL
+  return 1;
+#else
+  return 0;
+#endif
+}
+
+ORC_API GroupBox* orc_pg_nccl_create(StoreBox* s, int32_t rank, int32_t size, int64_t timeout_ms) {
+  ORC_TRY
+#ifdef USE_C10D_NCCL
+  if (size <= 0 || rank < 0 || rank >= size)
+    throw std::invalid_argument("rank " + std::to_string(rank) + " is outside a group of size " + std::to_string(size));
+  auto options = c10d::ProcessGroupNCCL::Options::create();
+  options->timeout = milliseconds(timeout_ms);
+  auto group = c10::make_intrusive<c10d::ProcessGroupNCCL>(s->store, rank, size, options);
+  auto* box = new GroupBox();
+  box->group = group;
+  box->backend = "nccl";
+  box->rank = rank;
+  box->size = size;
+  box->timeout_ms = timeout_ms;
+  return box;
+#else
+  throw std::runtime_error(
+      "this libtorch has no NCCL: the shim was built without USE_C10D_NCCL (build against a CUDA libtorch, see docs/distributed.md)");
+#endif
+  ORC_CATCH(nullptr)
+}
+
+// Makes every pending and future collective of this rank fail at once (Gloo: closes the
+// connections to the peers). Use when a peer is known dead, before freeing the group.
+ORC_API void orc_pg_abort(GroupBox* g) {
+  ORC_TRY
+  // ProcessGroupNCCL has no public abort in 1.13: its watchdog aborts the communicators of a
+  // timed-out collective when NCCL_ASYNC_ERROR_HANDLING=1 (see docs/distributed.md).
+  if (g->gloo) g->gloo->closeConnections();
+  return;
+  ORC_CATCH()
+}
+
+// The group's destructor drains its queue and joins its threads: abort first if a peer is dead.
+ORC_API void orc_pg_free(GroupBox* g) {
+  ORC_TRY
+  delete g;
+  return;
+  ORC_CATCH()
+}
+
+ORC_API int32_t orc_pg_rank(GroupBox* g) { return g->rank; }
+ORC_API int32_t orc_pg_size(GroupBox* g) { return g->size; }
+
+ORC_API WorkBox* orc_pg_allreduce(GroupBox* g, TensorHandle* tensors, int64_t count, int32_t op) {
+  ORC_TRY
+  auto list = tensors_of(tensors, count);
+  bool native_avg = g->backend == "nccl";
+  if (op == kAvg && !native_avg)
+    for (const auto& t : list)
+      if (!at::isFloatingType(t.scalar_type()))
+        throw std::invalid_argument("allreduce average needs floating-point tensors");
+  c10d::AllreduceOptions options;
+  options.reduceOp = to_reduce_op(op, native_avg);
+  options.timeout = milliseconds(g->timeout_ms);
+  auto* box = new_work(g, g->group->allreduce(list, options), "allreduce");
+  if (op == kAvg && !native_avg) box->average_after = list;
+  return box;
+  ORC_CATCH(nullptr)
+}
+
+// One allreduce over several tensors of one dtype (a gradient bucket): Gloo flattens them into a
+// single buffer, so the per-tensor latency is paid once.
+ORC_API WorkBox* orc_pg_allreduce_coalesced(GroupBox* g, TensorHandle* tensors, int64_t count, int32_t op) {
+  ORC_TRY
+  auto list = tensors_of(tensors, count);
+  bool native_avg = g->backend == "nccl";
+  if (op == kAvg && !native_avg)
+    for (const auto& t : list)
+      if (!at::isFloatingType(t.scalar_type()))
+        throw std::invalid_argument("allreduce average needs floating-point tensors");
+  c10d::AllreduceCoalescedOptions options;
+  options.reduceOp = to_reduce_op(op, native_avg);
+  options.timeout = milliseconds(g->timeout_ms);
+  WorkBox* box;
+  if (g->gloo) {
+    box = new_work(g, g->group->allreduce_coalesced(list, options), "allreduce_coalesced");
+  } else {
+    // NCCL in 1.13 has no allreduce_coalesced: reduce one flat copy, unflatten after the wait.
+    std::vector<at::Tensor> flats;
+    for (const auto& t : list) flats.push_back(t.reshape({-1}));
+    std::vector<at::Tensor> one{at::cat(flats)};
+    c10d::AllreduceOptions single;
+    single.reduceOp = options.reduceOp;
+    single.timeout = options.timeout;
+    box = new_work(g, g->group->allreduce(one, single), "allreduce_coalesced");
+    box->flat = one[0];
+    box->unflatten_into = list;
+  }
+  if (op == kAvg && !native_avg) box->average_after = list;
+  return box;
+  ORC_CATCH(nullptr)
+}
+
+ORC_API WorkBox* orc_pg_broadcast(GroupBox* g, TensorHandle* tensors, int64_t count, int32_t root) {
+  ORC_TRY
+  if (root < 0 || root >= g->size) throw std::invalid_argument("broadcast root " + std::to_string(root) + " is outside the group");
+  auto list = tensors_of(tensors, count);
+  c10d::BroadcastOptions options;
+  options.rootRank = root;
+  options.timeout = milliseconds(g->timeout_ms);
+  return new_work(g, g->group->broadcast(list, options), "broadcast");
+  ORC_CATCH(nullptr)
+}
+
+ORC_API WorkBox* orc_pg_barrier(GroupBox* g) {
+  ORC_TRY
+  c10d::BarrierOptions options;
+  options.timeout = milliseconds(g->timeout_ms);
+  return new_work(g, g->group->barrier(options), "barrier");
+  ORC_CATCH(nullptr)
+}
+
+// Gathers `input` from every rank into `size` new tensors written to `outputs` (valid handles
+// at once; their contents are defined after the work has been waited on).
+ORC_API WorkBox* orc_pg_allgather(GroupBox* g, TensorHandle input, TensorHandle* outputs) {
+  ORC_TRY
+  std::vector<at::Tensor> inputs{*input};
+  std::vector<std::vector<at::Tensor>> out(1);
+  for (int i = 0; i < g->size; ++i) out[0].push_back(at::empty_like(*input, at::MemoryFormat::Contiguous));
+  c10d::AllgatherOptions options;
+  options.timeout = milliseconds(g->timeout_ms);
+  auto* box = new_work(g, g->group->allgather(out, inputs, options), "allgather");
+  for (int i = 0; i < g->size; ++i) outputs[i] = orc::wrap(out[0][i]);
+  return box;
+  ORC_CATCH(nullptr)
+}
+
+// Gathers `input` from every rank into `output`, which holds size * input.size(0) rows
+// (all_gather_into_tensor). Gloo has no flat allgather in 1.13: gather into views of `output`.
+ORC_API WorkBox* orc_pg_allgather_into(GroupBox* g, TensorHandle output, TensorHandle input) {
+  ORC_TRY
+  const auto& in = *input;
+  const auto& flat = *output;
+  if (!flat.is_contiguous()) throw std::invalid_argument("allgather output must be contiguous");
+  if (in.dim() == 0 || flat.dim() != in.dim() || flat.size(0) != in.size(0) * g->size ||
+      flat.sizes().slice(1) != in.sizes().slice(1) || flat.scalar_type() != in.scalar_type())
+    throw std::invalid_argument("allgather output must have the input's dtype and trailing shape, and world_size * input rows");
+  std::vector<at::Tensor> inputs{in};
+  std::vector<std::vector<at::Tensor>> out(1);
+  for (int i = 0; i < g->size; ++i) out[0].push_back(flat.narrow(0, i * in.size(0), in.size(0)));
+  c10d::AllgatherOptions options;
+  options.timeout = milliseconds(g->timeout_ms);
+  return new_work(g, g->group->allgather(out, inputs, options), "allgather");
+  ORC_CATCH(nullptr)
+}
+
+// ---------------------------------------------------------------------------------------------
+// Work
+
+// Waits up to timeout_ms (<= 0: the group's timeout). Raises with the collective's name on a
+// timeout or a failure (a peer gone, connections aborted).
+ORC_API void orc_work_wait(WorkBox* w, int64_t timeout_ms) {
+  ORC_TRY
+  if (timeout_ms <= 0) timeout_ms = w->timeout_ms;
+  if (w->finished) return;
+  try {
+    w->work->wait(milliseconds(timeout_ms));
+  } catch (const std::exception& e) {
+    std::string cause = e.what();
+    if (const auto* c10 = dynamic_cast<const c10::Error*>(&e)) cause = c10->what_without_backtrace();
+    std::ostringstream s;
+    if (!w->work->isCompleted())
+      s << "collective " << w->op << " timed out after " << timeout_ms << " ms (" << describe(w) << "): " << cause;
+    else
+      s << "collective " << w->op << " failed (" << describe(w) << "): " << cause;
+    throw std::runtime_error(s.str());
+  }
+  if (w->flat.defined()) {
+    int64_t offset = 0;
+    for (auto& t : w->unflatten_into) {
+      t.copy_(w->flat.narrow(0, offset, t.numel()).view(t.sizes()));
+      offset += t.numel();
+    }
+    w->flat = at::Tensor();
+    w->unflatten_into.clear();
+  }
+  for (auto& t : w->average_after) t.div_(w->size);
+  w->average_after.clear();
+  w->finished = true;
+  return;
+  ORC_CATCH()
+}
+
+ORC_API int32_t orc_work_is_completed(WorkBox* w) {
+  ORC_TRY
+  return w->work->isCompleted() ? 1 : 0;
+  ORC_CATCH(0)
+}
+
+ORC_API void orc_work_free(WorkBox* w) { delete w; }

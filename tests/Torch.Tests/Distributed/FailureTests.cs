@@ -1,0 +1,103 @@
+using System.Diagnostics;
+using Orchestrator.Torch.Distributed;
+
+namespace Orchestrator.Torch.Tests.Distributed;
+
+public class FailureTests
+{
+    [Fact]
+    public void AllReduceRaisesWithinTheTimeoutWhenAPeerNeverJoins()
+    {
+        var timeout = TimeSpan.FromMilliseconds(1500);
+        using var peerMayLeave = new ManualResetEventSlim();
+        var results = TwoRanks.Run(group =>
+        {
+            if (group.Rank == 1)
+            {
+                // Alive (its connections stay open) but never calls the collective.
+                peerMayLeave.Wait(TimeSpan.FromSeconds(20));
+                return (Message: "", Elapsed: TimeSpan.Zero);
+            }
+            using var t = torch.tensor(new float[] { 1, 2 });
+            var clock = Stopwatch.StartNew();
+            var error = Assert.Throws<TorchException>(() => group.AllReduce(t));
+            var elapsed = clock.Elapsed;
+            peerMayLeave.Set();
+            return (error.Message, Elapsed: elapsed);
+        }, timeout);
+        Assert.Contains("collective allreduce timed out", results[0].Message);
+        Assert.Contains("rank 0 of 2, gloo", results[0].Message);
+        Assert.InRange(results[0].Elapsed, timeout * 0.9, timeout + TimeSpan.FromSeconds(2));
+    }
+
+    [Fact]
+    public void AbortFailsAPendingCollectiveAtOnce()
+    {
+        var timeout = TimeSpan.FromSeconds(20);
+        using var peerMayLeave = new ManualResetEventSlim();
+        var results = TwoRanks.Run(group =>
+        {
+            if (group.Rank == 1)
+            {
+                peerMayLeave.Wait(TimeSpan.FromSeconds(20));
+                return (Message: "", Elapsed: TimeSpan.Zero);
+            }
+            using var t = torch.tensor(new float[] { 1 });
+            using var work = group.AllReduceAsync(t);
+            Thread.Sleep(200);
+            Assert.False(work.IsCompleted);
+            var clock = Stopwatch.StartNew();
+            group.Abort();
+            var error = Assert.Throws<TorchException>(() => work.Wait());
+            var elapsed = clock.Elapsed;
+            peerMayLeave.Set();
+            return (error.Message, Elapsed: elapsed);
+        }, timeout);
+        Assert.Contains("collective allreduce", results[0].Message);
+        Assert.True(results[0].Elapsed < TimeSpan.FromSeconds(5), $"abort took {results[0].Elapsed}");
+    }
+
+    [Fact]
+    public void WorkWaitWithAShortTimeoutRaisesWhileThePeerIsLate()
+    {
+        using var peerMayJoin = new ManualResetEventSlim();
+        var results = TwoRanks.Run(group =>
+        {
+            using var t = torch.tensor(new float[] { group.Rank + 1f });
+            if (group.Rank == 1)
+            {
+                peerMayJoin.Wait(TimeSpan.FromSeconds(20));
+                group.AllReduce(t);
+                return (Message: "", Value: t.item<float>());
+            }
+            using var work = group.AllReduceAsync(t);
+            var error = Assert.Throws<TorchException>(() => work.Wait(TimeSpan.FromMilliseconds(200)));
+            peerMayJoin.Set();
+            // The collective itself was not cancelled: it completes once the peer joins.
+            work.Wait();
+            return (error.Message, Value: t.item<float>());
+        });
+        Assert.Contains("collective allreduce timed out after 200 ms", results[0].Message);
+        Assert.Equal(3f, results[0].Value);
+        Assert.Equal(3f, results[1].Value);
+    }
+
+    [Fact]
+    public void GroupCreationRaisesWhenThePeerNeverArrives()
+    {
+        using var store = new TcpStore("127.0.0.1", 0, 2, isMaster: true, TimeSpan.FromSeconds(10));
+        var clock = Stopwatch.StartNew();
+        var error = Assert.Throws<TorchException>(() =>
+            new ProcessGroupGloo(store, 0, 2, TimeSpan.FromMilliseconds(800), GlooOptions.Loopback));
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(6), $"took {clock.Elapsed}");
+        Assert.False(string.IsNullOrWhiteSpace(error.Message));
+    }
+
+    [Fact]
+    public void RankOutsideTheGroupIsRefused()
+    {
+        using var store = new TcpStore("127.0.0.1", 0, 1, isMaster: true, TimeSpan.FromSeconds(5));
+        var error = Assert.Throws<TorchException>(() => new ProcessGroupGloo(store, 2, 2, TimeSpan.FromSeconds(1)));
+        Assert.Contains("rank 2 is outside a group of size 2", error.Message);
+    }
+}

@@ -1,0 +1,89 @@
+using System.Diagnostics;
+using Orchestrator.Torch.Distributed;
+
+namespace Orchestrator.Torch.Tests.Distributed;
+
+public class StoreTests
+{
+    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(5);
+
+    [Fact]
+    public void MasterOnPortZeroReportsTheFreePortItBound()
+    {
+        using var master = new TcpStore("127.0.0.1", 0, 2, isMaster: true, Timeout);
+        Assert.InRange(master.Port, 1, 65535);
+        using var client = new TcpStore("127.0.0.1", master.Port, 2, isMaster: false, Timeout);
+        Assert.Equal(master.Port, client.Port);
+        master.WaitForWorkers();
+    }
+
+    [Fact]
+    public void ValuesSetByOneClientAreSeenByAnother()
+    {
+        using var master = new TcpStore("127.0.0.1", 0, 2, isMaster: true, Timeout);
+        using var client = new TcpStore("127.0.0.1", master.Port, 2, isMaster: false, Timeout);
+        master.Set("greeting", "héllo wörld");
+        client.Set("bytes", new byte[] { 0, 255, 7 });
+        Assert.Equal("héllo wörld", client.GetString("greeting"));
+        Assert.Equal(new byte[] { 0, 255, 7 }, master.Get("bytes"));
+        Assert.True(master.Check("greeting", "bytes"));
+        Assert.False(master.Check("greeting", "absent"));
+        Assert.True(client.Delete("bytes"));
+        Assert.False(master.Check("bytes"));
+    }
+
+    [Fact]
+    public void AddIsAnAtomicCounterAcrossClients()
+    {
+        using var master = new TcpStore("127.0.0.1", 0, 2, isMaster: true, Timeout);
+        using var client = new TcpStore("127.0.0.1", master.Port, 2, isMaster: false, Timeout);
+        Parallel.For(0, 20, i => (i % 2 == 0 ? (Store)master : client).Add("joined", 1));
+        Assert.Equal(23, master.Add("joined", 3));
+    }
+
+    [Fact]
+    public void GetOfAMissingKeyRaisesAfterTheTimeout()
+    {
+        using var master = new TcpStore("127.0.0.1", 0, 1, isMaster: true, TimeSpan.FromMilliseconds(300));
+        var clock = Stopwatch.StartNew();
+        var error = Assert.Throws<TorchException>(() => master.Get("never-set"));
+        Assert.Contains("store get of key 'never-set' failed (timeout 300 ms)", error.Message);
+        Assert.InRange(clock.Elapsed, TimeSpan.FromMilliseconds(250), TimeSpan.FromSeconds(3));
+    }
+
+    [Fact]
+    public void WaitReturnsWhenAnotherClientSetsTheKeyAndRaisesOtherwise()
+    {
+        using var master = new TcpStore("127.0.0.1", 0, 2, isMaster: true, Timeout);
+        using var client = new TcpStore("127.0.0.1", master.Port, 2, isMaster: false, Timeout);
+        var setter = Task.Run(() => { Thread.Sleep(100); client.Set("ready", "1"); });
+        master.Wait(["ready"], TimeSpan.FromSeconds(5));
+        setter.Wait();
+        var error = Assert.Throws<TorchException>(() => master.Wait(["not-ready"], TimeSpan.FromMilliseconds(200)));
+        Assert.Contains("store wait of key 'not-ready'", error.Message);
+    }
+
+    [Fact]
+    public void ClientRaisesWhenNoMasterListens()
+    {
+        int port;
+        using (var probe = new TcpStore("127.0.0.1", 0, 1, isMaster: true, Timeout)) port = probe.Port;
+        var clock = Stopwatch.StartNew();
+        Assert.Throws<TorchException>(() => new TcpStore("127.0.0.1", port, 2, isMaster: false, TimeSpan.FromMilliseconds(500)));
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(5), $"took {clock.Elapsed}");
+    }
+
+    [Fact]
+    public void PrefixStoresKeepTheirKeysApart()
+    {
+        using var master = new TcpStore("127.0.0.1", 0, 1, isMaster: true, Timeout);
+        using var first = new PrefixStore("generation-1", master);
+        using var second = new PrefixStore("generation-2", master);
+        first.Set("rank", "a");
+        second.Set("rank", "b");
+        Assert.Equal("a", first.GetString("rank"));
+        Assert.Equal("b", second.GetString("rank"));
+        Assert.Equal("a", master.GetString("generation-1/rank"));
+        Assert.False(master.Check("rank"));
+    }
+}

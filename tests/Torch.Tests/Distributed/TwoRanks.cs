@@ -1,0 +1,31 @@
+using Orchestrator.Torch.Distributed;
+
+namespace Orchestrator.Torch.Tests.Distributed;
+
+/// <summary>
+/// Runs a body as two ranks on two threads of this process: rank 0 hosts the TCPStore (free port),
+/// rank 1 connects to it, each forms its own ProcessGroupGloo on loopback.
+/// </summary>
+internal static class TwoRanks
+{
+    public static readonly TimeSpan StoreTimeout = TimeSpan.FromSeconds(10);
+
+    /// <summary>Runs <paramref name="body"/> on both ranks and returns each rank's result (index = rank).</summary>
+    public static T[] Run<T>(Func<ProcessGroup, T> body, TimeSpan? groupTimeout = null)
+    {
+        var timeout = groupTimeout ?? TimeSpan.FromSeconds(10);
+        using var master = new TcpStore("127.0.0.1", 0, 2, isMaster: true, StoreTimeout);
+        using var client = new TcpStore("127.0.0.1", master.Port, 2, isMaster: false, StoreTimeout);
+        var stores = new Store[] { master, client };
+        var ranks = Enumerable.Range(0, 2).Select(rank => Task.Factory.StartNew(() =>
+        {
+            using var group = new ProcessGroupGloo(stores[rank], rank, 2, timeout, GlooOptions.Loopback);
+            using var scope = torch.NewDisposeScope();
+            return body(group);
+        }, TaskCreationOptions.LongRunning)).ToArray();
+        // A safety net for the test run itself: every collective has its own, shorter timeout.
+        if (!Task.WaitAll(ranks, TimeSpan.FromSeconds(60)))
+            throw new TimeoutException("a rank did not finish within 60 s");
+        return ranks.Select(r => r.Result).ToArray();
+    }
+}
