@@ -107,8 +107,9 @@ public abstract class ProcessGroup : IDisposable
     }
 
     /// <summary>
-    /// Makes this rank's pending and future collectives fail at once. Call when a peer is known dead
-    /// (heartbeat lost), then dispose the group and form a new one.
+    /// Makes this rank's pending and future waits fail at once ("collective ... aborted"). Call when a peer
+    /// is known dead (heartbeat lost), then dispose the group and form a new one (over a fresh
+    /// <see cref="PrefixStore"/>, so keys of the old group never match).
     /// </summary>
     public void Abort()
     {
@@ -117,7 +118,11 @@ public abstract class ProcessGroup : IDisposable
         IsAborted = true;
     }
 
-    /// <summary>Frees the group. Blocks until queued collectives have ended: <see cref="Abort"/> first when a peer is dead.</summary>
+    /// <summary>
+    /// Frees the group. A healthy group blocks until its queued collectives have ended; an aborted one
+    /// is torn down in the background (its stuck collective ends at the group timeout), so abort first
+    /// when a peer is dead. Tensors of collectives that were pending at the abort hold undefined values.
+    /// </summary>
     public void Dispose()
     {
         if (handle == IntPtr.Zero) return;

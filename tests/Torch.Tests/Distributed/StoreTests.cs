@@ -44,7 +44,8 @@ public class StoreTests
     [Fact]
     public void GetOfAMissingKeyRaisesAfterTheTimeout()
     {
-        using var master = new TcpStore("127.0.0.1", 0, 1, isMaster: true, TimeSpan.FromMilliseconds(300));
+        using var master = new TcpStore("127.0.0.1", 0, 1, isMaster: true, Timeout);
+        master.Timeout = TimeSpan.FromMilliseconds(300);
         var clock = Stopwatch.StartNew();
         var error = Assert.Throws<TorchException>(() => master.Get("never-set"));
         Assert.Contains("store get of key 'never-set' failed (timeout 300 ms)", error.Message);
@@ -56,9 +57,10 @@ public class StoreTests
     {
         using var master = new TcpStore("127.0.0.1", 0, 2, isMaster: true, Timeout);
         using var client = new TcpStore("127.0.0.1", master.Port, 2, isMaster: false, Timeout);
-        var setter = Task.Run(() => { Thread.Sleep(100); client.Set("ready", "1"); });
+        var setter = new Thread(() => { Thread.Sleep(100); client.Set("ready", "1"); });
+        setter.Start();
         master.Wait(["ready"], TimeSpan.FromSeconds(5));
-        setter.Wait();
+        setter.Join();
         var error = Assert.Throws<TorchException>(() => master.Wait(["not-ready"], TimeSpan.FromMilliseconds(200)));
         Assert.Contains("store wait of key 'not-ready'", error.Message);
     }

@@ -19,6 +19,8 @@
 
 #include <gloo/context.h>
 
+#include <algorithm>
+#include <atomic>
 #include <chrono>
 #include <cstdlib>
 #include <cstring>
@@ -46,6 +48,8 @@ class AbortableGloo : public c10d::ProcessGroupGloo {
 
 struct GroupBox {
   c10::intrusive_ptr<c10d::ProcessGroup> group;
+  // Set by orc_pg_abort; shared with the group's work so a pending wait notices it.
+  std::shared_ptr<std::atomic<bool>> aborted = std::make_shared<std::atomic<bool>>(false);
   AbortableGloo* gloo = nullptr;  // non-owning view of `group` when the backend is Gloo
   std::string backend;
   int rank;
@@ -55,6 +59,7 @@ struct GroupBox {
 
 struct WorkBox {
   c10::intrusive_ptr<c10d::Work> work;
+  std::shared_ptr<std::atomic<bool>> aborted;
   std::string op;
   std::string backend;
   int rank;
@@ -84,6 +89,7 @@ std::vector<at::Tensor> tensors_of(TensorHandle* handles, int64_t count) {
 WorkBox* new_work(GroupBox* g, c10::intrusive_ptr<c10d::Work> work, const char* op) {
   auto* box = new WorkBox();
   box->work = std::move(work);
+  box->aborted = g->aborted;
   box->op = op;
   box->backend = g->backend;
   box->rank = g->rank;
@@ -328,14 +334,21 @@ ORC_API void orc_pg_abort(GroupBox* g) {
   ORC_TRY
   // ProcessGroupNCCL has no public abort in 1.13: its watchdog aborts the communicators of a
   // timed-out collective when NCCL_ASYNC_ERROR_HANDLING=1 (see docs/distributed.md).
+  g->aborted->store(true);
   if (g->gloo) g->gloo->closeConnections();
   return;
   ORC_CATCH()
 }
 
-// The group's destructor drains its queue and joins its threads: abort first if a peer is dead.
+// The group's destructor drains its queue and joins its threads, which waits for collectives
+// in flight to end (at worst their timeout). An aborted group is destroyed on a detached thread
+// so the survivor can go on at once; its tensors are freed when the stuck collective times out.
 ORC_API void orc_pg_free(GroupBox* g) {
   ORC_TRY
+  if (g->aborted->load()) {
+    std::thread([g] { delete g; }).detach();
+    return;
+  }
   delete g;
   return;
   ORC_CATCH()
@@ -456,17 +469,33 @@ ORC_API void orc_work_wait(WorkBox* w, int64_t timeout_ms) {
   ORC_TRY
   if (timeout_ms <= 0) timeout_ms = w->timeout_ms;
   if (w->finished) return;
-  try {
-    w->work->wait(milliseconds(timeout_ms));
-  } catch (const std::exception& e) {
-    std::string cause = e.what();
-    if (const auto* c10 = dynamic_cast<const c10::Error*>(&e)) cause = c10->what_without_backtrace();
+  // Wait in slices so that an abort from another thread ends the wait within one slice.
+  const auto deadline = std::chrono::steady_clock::now() + milliseconds(timeout_ms);
+  const auto fail = [&](const char* what, const std::string& cause) {
     std::ostringstream s;
-    if (!w->work->isCompleted())
-      s << "collective " << w->op << " timed out after " << timeout_ms << " ms (" << describe(w) << "): " << cause;
-    else
-      s << "collective " << w->op << " failed (" << describe(w) << "): " << cause;
+    s << "collective " << w->op << " " << what << " (" << describe(w) << ")";
+    if (!cause.empty()) s << ": " << cause;
     throw std::runtime_error(s.str());
+  };
+  while (true) {
+    if (w->aborted->load()) fail("aborted", "the process group was aborted");
+    const auto remaining = std::chrono::duration_cast<milliseconds>(deadline - std::chrono::steady_clock::now());
+    const auto slice = std::max(milliseconds(1), std::min(remaining, milliseconds(100)));
+    try {
+      w->work->wait(slice);
+      break;
+    } catch (const std::exception& e) {
+      std::string cause = e.what();
+      if (const auto* c10 = dynamic_cast<const c10::Error*>(&e)) cause = c10->what_without_backtrace();
+      if (w->work->isCompleted()) {
+        // Gloo's own deadline (the group timeout) expired inside the collective, or a peer failed.
+        if (cause.find("imed out") != std::string::npos)
+          fail(("timed out after " + std::to_string(w->timeout_ms) + " ms").c_str(), cause);
+        fail("failed", cause);
+      }
+      if (std::chrono::steady_clock::now() >= deadline)
+        fail(("timed out after " + std::to_string(timeout_ms) + " ms").c_str(), "");
+    }
   }
   if (w->flat.defined()) {
     int64_t offset = 0;
