@@ -29,9 +29,17 @@ public sealed class TcpStore : Store
     public bool IsMaster { get; }
     public int WorldSize { get; }
 
-    /// <summary>Blocks until <see cref="WorldSize"/> ranks have connected (raises after <see cref="Store.Timeout"/>).</summary>
+    private bool waitedForWorkers;
+
+    /// <summary>
+    /// On the master: blocks until <see cref="WorldSize"/> ranks (itself included) have connected, raising after
+    /// <see cref="Store.Timeout"/>. Call at most once; clients register themselves when they connect.
+    /// </summary>
     public void WaitForWorkers()
     {
+        if (!IsMaster) throw new InvalidOperationException("only the master store waits for the workers");
+        if (waitedForWorkers) throw new InvalidOperationException("WaitForWorkers was already called on this store");
+        waitedForWorkers = true;
         NativeMethods.orc_tcpstore_wait_workers(Handle);
         TorchException.ThrowIfFailed();
     }

@@ -14,7 +14,18 @@ public class StoreTests
         Assert.InRange(master.Port, 1, 65535);
         using var client = new TcpStore("127.0.0.1", master.Port, 2, isMaster: false, Timeout);
         Assert.Equal(master.Port, client.Port);
+        var clock = Stopwatch.StartNew();
         master.WaitForWorkers();
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(2), $"took {clock.Elapsed}");
+    }
+
+    [Fact]
+    public void WaitForWorkersRaisesWhenTooFewConnect()
+    {
+        using var master = new TcpStore("127.0.0.1", 0, 3, isMaster: true, TimeSpan.FromSeconds(1));
+        using var client = new TcpStore("127.0.0.1", master.Port, 3, isMaster: false, TimeSpan.FromSeconds(1));
+        var error = Assert.Throws<TorchException>(master.WaitForWorkers);
+        Assert.Contains("not every worker connected within 1000 ms", error.Message);
     }
 
     [Fact]

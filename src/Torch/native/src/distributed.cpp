@@ -156,7 +156,8 @@ c10d::ReduceOp to_reduce_op(int32_t op, bool native_avg) {
 
 // Server (is_master) or client of a TCPStore. port 0 lets the server pick a free port (read it
 // back with orc_store_port). world_size <= 0 leaves the number of workers open. A server never
-// blocks here waiting for the workers: call orc_tcpstore_wait_workers when that is wanted.
+// blocks here waiting for the workers: call orc_tcpstore_wait_workers when that is wanted. A
+// client registers itself at once (TCPStore's waitForWorkers only counts it, it never blocks).
 ORC_API StoreBox* orc_tcpstore_create(const char* host, int32_t port, int32_t world_size, int32_t is_master,
                                       int64_t timeout_ms) {
   ORC_TRY
@@ -166,7 +167,7 @@ ORC_API StoreBox* orc_tcpstore_create(const char* host, int32_t port, int32_t wo
   options.port = static_cast<std::uint16_t>(port);
   options.isServer = is_master != 0;
   if (world_size > 0) options.numWorkers = static_cast<std::size_t>(world_size);
-  options.waitWorkers = false;
+  options.waitWorkers = is_master == 0;
   options.timeout = milliseconds(timeout_ms);
   auto store = c10::make_intrusive<c10d::TCPStore>(host ? host : "127.0.0.1", options);
   return new StoreBox{store, timeout_ms};
@@ -177,7 +178,11 @@ ORC_API void orc_tcpstore_wait_workers(StoreBox* s) {
   ORC_TRY
   auto* tcp = dynamic_cast<c10d::TCPStore*>(s->store.get());
   if (!tcp) throw std::invalid_argument("not a TCPStore");
+  // 1.13's waitForWorkers gives up silently at the timeout; tell the caller instead.
+  const auto start = std::chrono::steady_clock::now();
   tcp->waitForWorkers();
+  if (std::chrono::steady_clock::now() - start >= milliseconds(s->timeout_ms))
+    throw std::runtime_error("TCPStore: not every worker connected within " + std::to_string(s->timeout_ms) + " ms");
   return;
   ORC_CATCH()
 }
