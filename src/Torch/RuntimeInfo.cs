@@ -27,9 +27,12 @@ public sealed partial record RuntimeInfo(
     IReadOnlyDictionary<string, string?> ThreadEnvironment,
     string BuildConfig)
 {
-    /// <summary>Environment variables that change how many threads libtorch and its BLAS use, or how they wait.</summary>
+    /// <summary>Environment variables that change how many threads libtorch and its BLAS use, how they wait, or which kernels BLAS picks.</summary>
     public static readonly IReadOnlyList<string> ThreadVariables =
-        ["OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS", "OMP_WAIT_POLICY", "GOMP_SPINCOUNT", "KMP_BLOCKTIME"];
+    [
+        "OMP_NUM_THREADS", "OMP_THREAD_LIMIT", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS", "OMP_WAIT_POLICY",
+        "GOMP_SPINCOUNT", "KMP_BLOCKTIME", "OPENBLAS_CORETYPE",
+    ];
 
     public static RuntimeInfo Capture()
     {
