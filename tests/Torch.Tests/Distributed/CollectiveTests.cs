@@ -185,6 +185,18 @@ public class CollectiveTests
     }
 
     [Fact]
+    public void GlooCanBindANamedInterface()
+    {
+        var results = TwoRanks.Run(group =>
+        {
+            using var t = torch.tensor(new float[] { group.Rank + 1f });
+            group.AllReduce(t);
+            return t.item<float>();
+        }, gloo: new GlooOptions(Interfaces: "lo"));
+        Assert.All(results, r => Assert.Equal(3f, r));
+    }
+
+    [Fact]
     public void BackendAvailabilityIsReported()
     {
         Assert.True(torch.distributed.is_gloo_available());

@@ -100,4 +100,66 @@ public class FailureTests
         var error = Assert.Throws<TorchException>(() => new ProcessGroupGloo(store, 2, 2, TimeSpan.FromSeconds(1)));
         Assert.Contains("rank 2 is outside a group of size 2", error.Message);
     }
+
+    [Fact]
+    public void AllReduceFailsFastWhenThePeerGoesAway()
+    {
+        var timeout = TimeSpan.FromSeconds(20);
+        using var peerGone = new ManualResetEventSlim();
+        var results = TwoRanks.RunWithStores((rank, store) =>
+        {
+            var group = new ProcessGroupGloo(store, rank, 2, timeout, GlooOptions.Loopback);
+            // Both ranks fully connected before one of them goes.
+            group.Barrier();
+            if (rank == 1)
+            {
+                // What a killed process leaves behind: its sockets closed.
+                group.Abort();
+                group.Dispose();
+                peerGone.Set();
+                return (Message: "", Elapsed: TimeSpan.Zero);
+            }
+            using (group)
+            {
+                peerGone.Wait(TimeSpan.FromSeconds(20));
+                using var t = torch.tensor(new float[] { 1 });
+                var clock = Stopwatch.StartNew();
+                var error = Assert.Throws<TorchException>(() => group.AllReduce(t));
+                var elapsed = clock.Elapsed;
+                group.Abort();
+                return (error.Message, Elapsed: elapsed);
+            }
+        });
+        Assert.Contains("collective allreduce failed (rank 0 of 2, gloo)", results[0].Message);
+        Assert.True(results[0].Elapsed < TimeSpan.FromSeconds(5), $"took {results[0].Elapsed}");
+    }
+
+    [Fact]
+    public void GroupIsReformedOverAFreshPrefixAfterACollectiveTimedOut()
+    {
+        using var bothFailed = new Barrier(2);
+        var results = TwoRanks.RunWithStores((rank, store) =>
+        {
+            using (var first = new PrefixStore("generation-1", store))
+            using (var group = new ProcessGroupGloo(first, rank, 2, TimeSpan.FromMilliseconds(800), GlooOptions.Loopback))
+            {
+                // The ranks disagree on the collective (rank 1 broadcasts from itself while rank 0 waits
+                // for an allreduce): both give up at the timeout.
+                using var t = torch.tensor(new float[] { 1 });
+                Assert.Throws<TorchException>(() =>
+                {
+                    if (rank == 0) group.AllReduce(t);
+                    else group.Barrier();
+                });
+                group.Abort();
+            }
+            bothFailed.SignalAndWait(TimeSpan.FromSeconds(20));
+            using var second = new PrefixStore("generation-2", store);
+            using var fresh = new ProcessGroupGloo(second, rank, 2, TimeSpan.FromSeconds(10), GlooOptions.Loopback);
+            using var value = torch.tensor(new float[] { rank + 1f });
+            fresh.AllReduce(value);
+            return value.item<float>();
+        });
+        Assert.All(results, r => Assert.Equal(3f, r));
+    }
 }

@@ -10,8 +10,22 @@ internal static class TwoRanks
 {
     public static readonly TimeSpan StoreTimeout = TimeSpan.FromSeconds(10);
 
+    /// <summary>Runs <paramref name="body"/> on each rank with its own store (rank 0's is the master), on two threads.</summary>
+    public static T[] RunWithStores<T>(Func<int, Store, T> body)
+    {
+        using var master = new TcpStore("127.0.0.1", 0, 2, isMaster: true, StoreTimeout);
+        using var client = new TcpStore("127.0.0.1", master.Port, 2, isMaster: false, StoreTimeout);
+        var stores = new Store[] { master, client };
+        var ranks = Enumerable.Range(0, 2)
+            .Select(rank => Task.Factory.StartNew(() => body(rank, stores[rank]), TaskCreationOptions.LongRunning))
+            .ToArray();
+        if (!Task.WaitAll(ranks, TimeSpan.FromSeconds(60)))
+            throw new TimeoutException("a rank did not finish within 60 s");
+        return ranks.Select(r => r.Result).ToArray();
+    }
+
     /// <summary>Runs <paramref name="body"/> on both ranks and returns each rank's result (index = rank).</summary>
-    public static T[] Run<T>(Func<ProcessGroup, T> body, TimeSpan? groupTimeout = null)
+    public static T[] Run<T>(Func<ProcessGroup, T> body, TimeSpan? groupTimeout = null, GlooOptions? gloo = null)
     {
         var timeout = groupTimeout ?? TimeSpan.FromSeconds(10);
         using var master = new TcpStore("127.0.0.1", 0, 2, isMaster: true, StoreTimeout);
@@ -19,7 +33,7 @@ internal static class TwoRanks
         var stores = new Store[] { master, client };
         var ranks = Enumerable.Range(0, 2).Select(rank => Task.Factory.StartNew(() =>
         {
-            using var group = new ProcessGroupGloo(stores[rank], rank, 2, timeout, GlooOptions.Loopback);
+            using var group = new ProcessGroupGloo(stores[rank], rank, 2, timeout, gloo ?? GlooOptions.Loopback);
             using var scope = torch.NewDisposeScope();
             return body(group);
         }, TaskCreationOptions.LongRunning)).ToArray();
