@@ -168,8 +168,12 @@ ORC_API StoreBox* orc_tcpstore_create(const char* host, int32_t port, int32_t wo
   options.isServer = is_master != 0;
   if (world_size > 0) options.numWorkers = static_cast<std::size_t>(world_size);
   options.waitWorkers = is_master == 0;
-  options.timeout = milliseconds(timeout_ms);
+  // 1.13 retries a refused connect once a second and counts whole seconds, giving up about a
+  // second early (a 500 ms timeout never retries at all). Connect with the timeout rounded up to
+  // whole seconds plus one, then apply the exact timeout to gets and waits.
+  options.timeout = milliseconds(((timeout_ms + 999) / 1000 + 1) * 1000);
   auto store = c10::make_intrusive<c10d::TCPStore>(host ? host : "127.0.0.1", options);
+  store->setTimeout(milliseconds(timeout_ms));
   return new StoreBox{store, timeout_ms};
   ORC_CATCH(nullptr)
 }
