@@ -42,7 +42,9 @@ class AbortableGloo : public c10d::ProcessGroupGloo {
  public:
   using c10d::ProcessGroupGloo::ProcessGroupGloo;
   void closeConnections() {
+#ifdef ORC_GLOO_CLOSE_CONNECTIONS
     for (auto& context : contexts_) context->closeConnections();
+#endif
   }
 };
 
