@@ -22,10 +22,10 @@ public class StoreTests
     [Fact]
     public void WaitForWorkersRaisesWhenTooFewConnect()
     {
-        using var master = new TcpStore("127.0.0.1", 0, 3, isMaster: true, TimeSpan.FromSeconds(1));
+        using var master = new TcpStore("127.0.0.1", 0, 3, isMaster: true, TimeSpan.FromMilliseconds(500));
         using var client = new TcpStore("127.0.0.1", master.Port, 3, isMaster: false, TimeSpan.FromSeconds(1));
         var error = Assert.Throws<TorchException>(master.WaitForWorkers);
-        Assert.Contains("not every worker connected within 1000 ms", error.Message);
+        Assert.Contains("not every worker connected within 500 ms", error.Message);
     }
 
     [Fact]
