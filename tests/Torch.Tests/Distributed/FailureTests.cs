@@ -8,7 +8,7 @@ public class FailureTests
     [Fact]
     public void AllReduceRaisesWithinTheTimeoutWhenAPeerNeverJoins()
     {
-        var timeout = TimeSpan.FromMilliseconds(1500);
+        var timeout = TimeSpan.FromMilliseconds(1000);
         using var peerMayLeave = new ManualResetEventSlim();
         var results = TwoRanks.Run(group =>
         {
@@ -161,5 +161,34 @@ public class FailureTests
             return value.item<float>();
         });
         Assert.All(results, r => Assert.Equal(3f, r));
+    }
+
+    [Fact]
+    public void AbortOnOneRankReleasesItsPeersPendingCollective()
+    {
+        var timeout = TimeSpan.FromSeconds(20);
+        using var aborted = new ManualResetEventSlim();
+        using var peerDone = new ManualResetEventSlim();
+        var results = TwoRanks.Run(group =>
+        {
+            group.Barrier();
+            if (group.Rank == 1)
+            {
+                group.Abort();
+                aborted.Set();
+                peerDone.Wait(TimeSpan.FromSeconds(20));
+                return (Message: "", Elapsed: TimeSpan.Zero);
+            }
+            aborted.Wait(TimeSpan.FromSeconds(20));
+            using var t = torch.tensor(new float[] { 1 });
+            var clock = Stopwatch.StartNew();
+            var error = Assert.Throws<TorchException>(() => group.AllReduce(t));
+            var elapsed = clock.Elapsed;
+            group.Abort();
+            peerDone.Set();
+            return (error.Message, Elapsed: elapsed);
+        }, timeout);
+        Assert.Contains("collective allreduce failed (rank 0 of 2, gloo)", results[0].Message);
+        Assert.True(results[0].Elapsed < TimeSpan.FromSeconds(5), $"took {results[0].Elapsed}");
     }
 }

@@ -22,10 +22,10 @@ public class StoreTests
     [Fact]
     public void WaitForWorkersRaisesWhenTooFewConnect()
     {
-        using var master = new TcpStore("127.0.0.1", 0, 3, isMaster: true, TimeSpan.FromSeconds(1));
+        using var master = new TcpStore("127.0.0.1", 0, 3, isMaster: true, TimeSpan.FromMilliseconds(500));
         using var client = new TcpStore("127.0.0.1", master.Port, 3, isMaster: false, TimeSpan.FromSeconds(1));
         var error = Assert.Throws<TorchException>(master.WaitForWorkers);
-        Assert.Contains("not every worker connected within 1000 ms", error.Message);
+        Assert.Contains("not every worker connected within 500 ms", error.Message);
     }
 
     [Fact]
@@ -55,8 +55,7 @@ public class StoreTests
     [Fact]
     public void GetOfAMissingKeyRaisesAfterTheTimeout()
     {
-        using var master = new TcpStore("127.0.0.1", 0, 1, isMaster: true, Timeout);
-        master.Timeout = TimeSpan.FromMilliseconds(300);
+        using var master = new TcpStore("127.0.0.1", 0, 1, isMaster: true, TimeSpan.FromMilliseconds(300));
         var clock = Stopwatch.StartNew();
         var error = Assert.Throws<TorchException>(() => master.Get("never-set"));
         Assert.Contains("store get of key 'never-set' failed (timeout 300 ms)", error.Message);
@@ -82,8 +81,34 @@ public class StoreTests
         int port;
         using (var probe = new TcpStore("127.0.0.1", 0, 1, isMaster: true, Timeout)) port = probe.Port;
         var clock = Stopwatch.StartNew();
-        Assert.Throws<TorchException>(() => new TcpStore("127.0.0.1", port, 2, isMaster: false, TimeSpan.FromMilliseconds(500)));
-        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(5), $"took {clock.Elapsed}");
+        var error = Assert.Throws<TorchException>(() => new TcpStore("127.0.0.1", port, 2, isMaster: false, TimeSpan.FromMilliseconds(500)));
+        Assert.Contains("timed out", error.Message);
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(4), $"took {clock.Elapsed}");
+    }
+
+    [Fact]
+    public void ClientStartedBeforeTheMasterConnectsOnceItListens()
+    {
+        int port;
+        using (var probe = new TcpStore("127.0.0.1", 0, 1, isMaster: true, Timeout)) port = probe.Port;
+        TcpStore? master = null;
+        var starter = new Thread(() =>
+        {
+            Thread.Sleep(300);
+            master = new TcpStore("127.0.0.1", port, 2, isMaster: true, Timeout);
+            master.Set("hello", "from the master");
+        });
+        starter.Start();
+        try
+        {
+            using var client = new TcpStore("127.0.0.1", port, 2, isMaster: false, TimeSpan.FromSeconds(3));
+            Assert.Equal("from the master", client.GetString("hello"));
+        }
+        finally
+        {
+            starter.Join();
+            master?.Dispose();
+        }
     }
 
     [Fact]

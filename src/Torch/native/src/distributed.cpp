@@ -22,6 +22,8 @@
 #include <algorithm>
 #include <atomic>
 #include <chrono>
+#include <condition_variable>
+#include <mutex>
 #include <cstdlib>
 #include <cstring>
 #include <sstream>
@@ -42,7 +44,9 @@ class AbortableGloo : public c10d::ProcessGroupGloo {
  public:
   using c10d::ProcessGroupGloo::ProcessGroupGloo;
   void closeConnections() {
+#ifdef ORC_GLOO_CLOSE_CONNECTIONS
     for (auto& context : contexts_) context->closeConnections();
+#endif
   }
 };
 
@@ -57,8 +61,16 @@ struct GroupBox {
   int64_t timeout_ms;
 };
 
+// Signalled by the work's future when the collective ends (on the backend's thread).
+struct Completion {
+  std::mutex mutex;
+  std::condition_variable done_cv;
+  bool done = false;
+};
+
 struct WorkBox {
   c10::intrusive_ptr<c10d::Work> work;
+  std::shared_ptr<Completion> completion;  // null when the backend's work has no future
   std::shared_ptr<std::atomic<bool>> aborted;
   std::string op;
   std::string backend;
@@ -89,6 +101,19 @@ std::vector<at::Tensor> tensors_of(TensorHandle* handles, int64_t count) {
 WorkBox* new_work(GroupBox* g, c10::intrusive_ptr<c10d::Work> work, const char* op) {
   auto* box = new WorkBox();
   box->work = std::move(work);
+  try {
+    auto completion = std::make_shared<Completion>();
+    box->work->getFuture()->addCallback([completion](c10::ivalue::Future&) {
+      {
+        std::lock_guard<std::mutex> lock(completion->mutex);
+        completion->done = true;
+      }
+      completion->done_cv.notify_all();
+    });
+    box->completion = completion;
+  } catch (const std::exception&) {
+    // No future for this kind of work: orc_work_wait polls isCompleted instead.
+  }
   box->aborted = g->aborted;
   box->op = op;
   box->backend = g->backend;
@@ -168,8 +193,12 @@ ORC_API StoreBox* orc_tcpstore_create(const char* host, int32_t port, int32_t wo
   options.isServer = is_master != 0;
   if (world_size > 0) options.numWorkers = static_cast<std::size_t>(world_size);
   options.waitWorkers = is_master == 0;
-  options.timeout = milliseconds(timeout_ms);
+  // 1.13 retries a refused connect once a second and counts whole seconds, giving up about a
+  // second early (a 500 ms timeout never retries at all). Connect with the timeout rounded up to
+  // whole seconds plus one, then apply the exact timeout to gets and waits.
+  options.timeout = milliseconds(((timeout_ms + 999) / 1000 + 1) * 1000);
   auto store = c10::make_intrusive<c10d::TCPStore>(host ? host : "127.0.0.1", options);
+  store->setTimeout(milliseconds(timeout_ms));
   return new StoreBox{store, timeout_ms};
   ORC_CATCH(nullptr)
 }
@@ -476,31 +505,37 @@ ORC_API void orc_work_wait(WorkBox* w, int64_t timeout_ms) {
   if (w->finished) return;
   // Wait in slices so that an abort from another thread ends the wait within one slice.
   const auto deadline = std::chrono::steady_clock::now() + milliseconds(timeout_ms);
-  const auto fail = [&](const char* what, const std::string& cause) {
+  const auto fail = [&](const std::string& what, const std::string& cause) {
     std::ostringstream s;
     s << "collective " << w->op << " " << what << " (" << describe(w) << ")";
     if (!cause.empty()) s << ": " << cause;
     throw std::runtime_error(s.str());
   };
   while (true) {
-    if (w->aborted->load()) fail("aborted", "the process group was aborted");
-    const auto remaining = std::chrono::duration_cast<milliseconds>(deadline - std::chrono::steady_clock::now());
-    const auto slice = std::max(milliseconds(1), std::min(remaining, milliseconds(100)));
-    try {
-      w->work->wait(slice);
-      break;
-    } catch (const std::exception& e) {
-      std::string cause = e.what();
-      if (const auto* c10 = dynamic_cast<const c10::Error*>(&e)) cause = c10->what_without_backtrace();
-      if (w->work->isCompleted()) {
-        // Gloo's own deadline (the group timeout) expired inside the collective, or a peer failed.
-        if (cause.find("imed out") != std::string::npos)
-          fail(("timed out after " + std::to_string(w->timeout_ms) + " ms").c_str(), cause);
-        fail("failed", cause);
-      }
-      if (std::chrono::steady_clock::now() >= deadline)
-        fail(("timed out after " + std::to_string(timeout_ms) + " ms").c_str(), "");
+    const auto now = std::chrono::steady_clock::now();
+    const auto slice = std::min(std::chrono::duration_cast<milliseconds>(deadline - now), milliseconds(100));
+    bool done;
+    if (w->completion) {
+      std::unique_lock<std::mutex> lock(w->completion->mutex);
+      done = w->completion->done_cv.wait_for(lock, std::max(slice, milliseconds(0)), [&] { return w->completion->done; });
+    } else {
+      done = w->work->isCompleted();
+      if (!done) std::this_thread::sleep_for(std::min(std::max(slice, milliseconds(0)), milliseconds(1)));
     }
+    if (done) break;
+    if (w->aborted->load()) fail("aborted", "the process group was aborted");
+    if (std::chrono::steady_clock::now() >= deadline) fail("timed out after " + std::to_string(timeout_ms) + " ms", "");
+  }
+  // Done: collect the outcome (the future completes just before the work is marked finished).
+  try {
+    w->work->wait(milliseconds(10000));
+  } catch (const std::exception& e) {
+    std::string cause = e.what();
+    if (const auto* c10 = dynamic_cast<const c10::Error*>(&e)) cause = c10->what_without_backtrace();
+    // Gloo's own deadline (the group timeout) expired inside the collective, or a peer failed.
+    if (cause.find("imed out") != std::string::npos)
+      fail("timed out after " + std::to_string(w->timeout_ms) + " ms", cause);
+    fail("failed", cause);
   }
   if (w->flat.defined()) {
     int64_t offset = 0;
