@@ -58,7 +58,8 @@ internal static class PushTestKit
         {
             var hook = Path.Combine(path, "hooks", "pre-receive");
             await File.WriteAllTextAsync(hook, preReceiveHook);
-            File.SetUnixFileMode(hook, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+            if (!OperatingSystem.IsWindows())
+                File.SetUnixFileMode(hook, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
         }
 
         return path;
