@@ -47,13 +47,19 @@ public sealed class DatasetEncoder
     public EncodedExample[] EncodeClassification(IReadOnlyList<ClassificationExample> examples, LabelSet labels) =>
         Parallel(examples.Count, i => EncodeClassification(examples[i], i, labels));
 
-    /// <summary>Truncated examples are those whose encoding reached the maximum length and lost words,
-    /// or (classification) reached the maximum length.</summary>
+    /// <summary>
+    /// Token tasks: an example is truncated when it lost words. Classification: when it reached the
+    /// maximum length (the tokenizer does not say whether it cut anything, so an example of exactly the
+    /// maximum length counts too).
+    /// </summary>
     public EncodingStats Stats(IReadOnlyList<EncodedExample> encoded) => new(
         encoded.Count,
         encoded.Sum(e => e.Length),
-        encoded.Count(e => e.LostWords > 0 || (_maxLength is { } max && e.Length >= max)),
+        encoded.Count(IsTruncated),
         encoded.Sum(e => e.LostWords));
+
+    private bool IsTruncated(EncodedExample e) =>
+        e.Labels.Length == e.Length ? e.LostWords > 0 : _maxLength is { } max && e.Length >= max;
 
     private static EncodedExample[] Parallel(int count, Func<int, EncodedExample> encode)
     {

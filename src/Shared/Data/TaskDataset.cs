@@ -94,16 +94,13 @@ public sealed class TaskDataset
             {
                 Task = options.Task, TagColumn = options.TagColumn, ConvertIob1ToIob2 = options.ConvertIob1ToIob2, Reader = reader,
             }, report),
-            FileFormat.JsonLines => ConvertIfAsked(JsonlTokenReader.Read(file, new JsonlTokenOptions
+            FileFormat.JsonLines => JsonlTokenReader.Read(file, new JsonlTokenOptions
             {
-                Task = options.Task, TagsField = options.TagsField, Reader = reader with { Labels = labels },
-            }, report), options),
+                Task = options.Task, TagsField = options.TagsField, ConvertIob1ToIob2 = options.ConvertIob1ToIob2, Reader = reader,
+            }, report),
             var other => throw new DataFormatException(file, 0, "file", $"{other} files hold classification data, not {options.Task} tags"),
         };
     }
-
-    private static IEnumerable<TokenExample> ConvertIfAsked(IEnumerable<TokenExample> examples, DataOptions options) =>
-        options.ConvertIob1ToIob2 ? examples.Select(e => e with { Tags = Iob.Iob1ToIob2(e.Tags) }) : examples;
 
     private static IEnumerable<ClassificationExample> ReadClassification(string file, DataOptions options, LabelSet? labels, ReadReport report)
     {

@@ -74,4 +74,25 @@ public class DatasetEncoderTests
         Assert.Equal(new[] { 0, 0, 0, 0, 1, 1 }, encoded.TokenTypeIds);
         Assert.Equal(new[] { 1 }, encoded.Labels);
     }
+
+    [Fact]
+    public void Stats_count_truncation_per_task()
+    {
+        var encoder = new DatasetEncoder(new FakeTokenizer(), maxLength: 5);
+        var aligner = new LabelAligner(Conll);
+        var tokens = encoder.EncodeTokens(new[]
+        {
+            new TokenExample("a b c".Split(' '), new[] { "O", "O", "O" }, new SourceLocation("f", 1)),
+            new TokenExample("a b c d".Split(' '), new[] { "O", "O", "O", "O" }, new SourceLocation("f", 3)),
+        }, aligner);
+        var labels = new LabelSet(new[] { "0", "1" });
+        var classes = encoder.EncodeClassification(new[]
+        {
+            new ClassificationExample("a b", null, "0", new SourceLocation("c", 2)),
+            new ClassificationExample("a b c d", null, "1", new SourceLocation("c", 3)),
+        }, labels);
+
+        Assert.Equal(new EncodingStats(2, 10, 1, 1), encoder.Stats(tokens));
+        Assert.Equal(new EncodingStats(2, 9, 1, 0), encoder.Stats(classes));
+    }
 }

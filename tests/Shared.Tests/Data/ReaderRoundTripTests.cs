@@ -83,6 +83,18 @@ public class ReaderRoundTripTests
     }
 
     [Fact]
+    public void Jsonl_iob1_tags_are_checked_after_conversion()
+    {
+        using var folder = new TempFolder();
+        var path = folder.Write("a.jsonl", "{\"tokens\":[\"A\",\"B\",\"C\"],\"ner_tags\":[\"I-PER\",\"I-PER\",\"I-LOC\"]}\n");
+        var labels = new LabelSet(new[] { "O", "B-PER", "I-PER", "B-LOC" });
+
+        var read = JsonlTokenReader.Read(path, new JsonlTokenOptions { ConvertIob1ToIob2 = true, Reader = new ReaderOptions { Labels = labels } }).Single();
+
+        Assert.Equal(new[] { "B-PER", "I-PER", "B-LOC" }, read.Tags);
+    }
+
+    [Fact]
     public void Jsonl_tokens_with_string_pos_tags()
     {
         using var folder = new TempFolder();

@@ -16,6 +16,9 @@ public sealed record JsonlTokenOptions
     /// </summary>
     public ReaderOptions Reader { get; init; } = new();
 
+    /// <summary>Rewrite IOB1 tags to IOB2; the label set is checked after the rewrite.</summary>
+    public bool ConvertIob1ToIob2 { get; init; }
+
     public string ResolvedTagsField => TagsField ?? Task switch
     {
         DataTask.Ner => "ner_tags",
@@ -81,7 +84,16 @@ public static class JsonlTokenReader
             if (tags[i].ValueKind == JsonValueKind.Number && labels is null)
                 throw new DataFormatException(path, line, $"{tagsField}[{i}]",
                     "integer tags need label names: put a labels.txt or dataset_info.json next to the data");
-            names[i] = JsonLines.LabelValue(path, line, $"{tagsField}[{i}]", tags[i], labels);
+            // Names are checked against the label set after any IOB1 rewrite, ids right away.
+            names[i] = JsonLines.LabelValue(path, line, $"{tagsField}[{i}]", tags[i],
+                options.ConvertIob1ToIob2 && tags[i].ValueKind == JsonValueKind.String ? null : labels);
+        }
+        if (options.ConvertIob1ToIob2)
+        {
+            names = Iob.Iob1ToIob2(names);
+            for (int i = 0; labels is not null && i < names.Length; i++)
+                if (!labels.Contains(names[i]))
+                    throw new DataFormatException(path, line, $"{tagsField}[{i}]", $"unknown label '{names[i]}' after IOB1 to IOB2 conversion (known: {labels})");
         }
         return new TokenExample(words, names, new SourceLocation(path, line));
     }
