@@ -458,6 +458,17 @@ public sealed class ActorRuntimeTests : IAsyncLifetime
         Assert.Contains("already used", t.Reason);
     }
 
+    [Fact]
+    public async Task PipeToDeliversResultsAndFailures()
+    {
+        var probe = new Probe(_system);
+        await Task.FromResult(new Pong("done")).PipeTo(probe.Ref);
+        await Task.FromException<Pong>(new IOException("disk gone")).PipeTo(probe.Ref);
+
+        Assert.Equal("done", (await probe.ExpectAsync<Pong>()).Text);
+        Assert.Equal("disk gone", (await probe.ExpectAsync<ReplyFailure>()).Error);
+    }
+
     private async Task<IActorRef> WaitForAsync(string path, ActorSystem? system = null)
     {
         system ??= _system;
