@@ -49,5 +49,16 @@ public abstract class Actor
     protected void Unhandled(object message) =>
         Context.System.PublishDeadLetter(message, Context.Sender, Context.Self.Path);
 
-    internal void Bind(ActorCell cell) => _cell = cell;
+    private bool _bound;
+
+    // An instance serves one incarnation: a factory that hands out the same object again would carry the
+    // failed state across a restart.
+    internal void Bind(ActorCell cell)
+    {
+        if (_bound)
+            throw new InvalidOperationException(
+                $"Props factory of {cell.Path} returned an instance that was already used; it must create a new {GetType().Name} each call.");
+        _bound = true;
+        _cell = cell;
+    }
 }

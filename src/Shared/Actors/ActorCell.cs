@@ -371,7 +371,7 @@ internal sealed class ActorCell : IActorContext
             failed.Resolution.TrySetResult(false);
             return true;
         }
-        var goOn = await HandleFailureAsync(failed.Exception, failed).ConfigureAwait(false);
+        var goOn = await HandleFailureAsync(failed.Exception, null).ConfigureAwait(false);
         failed.Resolution.TrySetResult(goOn);
         return goOn;
     }

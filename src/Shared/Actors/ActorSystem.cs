@@ -131,7 +131,7 @@ public sealed partial class ActorSystem : ITransportListener, IAsyncDisposable
     internal async Task<TReply> AskAsync<TReply>(IActorRef target, object message, TimeSpan timeout, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(message);
-        var promise = new PromiseActorRef(this, $"/temp/ask-{Interlocked.Increment(ref _askCounter)}");
+        var promise = new PromiseActorRef(this, $"/temp/ask-{Interlocked.Increment(ref _askCounter)}", target.Node);
         _promises[promise.Path] = promise;
         try
         {
@@ -207,6 +207,8 @@ public sealed partial class ActorSystem : ITransportListener, IAsyncDisposable
     void ITransportListener.OnNodeLost(string node, string reason)
     {
         Log.Warning("Node {LostNode} lost: {Reason}", node, reason);
+        foreach (var promise in _promises.Values.Where(p => p.TargetNode == node))
+            promise.Tell(new ReplyFailure($"node {node} lost: {reason}"));
         foreach (var (watcher, watched) in _remoteWatches.Keys.Where(k => k.Watched.Node == node).ToList())
         {
             if (_remoteWatches.TryRemove((watcher, watched), out _))

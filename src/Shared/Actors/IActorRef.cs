@@ -96,7 +96,14 @@ internal sealed class PromiseActorRef : ActorRefBase
 {
     private readonly TaskCompletionSource<object> _reply = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-    internal PromiseActorRef(ActorSystem system, string path) : base(system) => Path = path;
+    internal PromiseActorRef(ActorSystem system, string path, string targetNode) : base(system)
+    {
+        Path = path;
+        TargetNode = targetNode;
+    }
+
+    /// <summary>The node of the asked actor: losing it fails the ask at once instead of waiting for the timeout.</summary>
+    internal string TargetNode { get; }
 
     public override string Node => System.Node;
     public override string Path { get; }

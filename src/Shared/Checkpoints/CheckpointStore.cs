@@ -7,7 +7,7 @@ namespace Orchestrator.Shared.Checkpoints;
 /// from, removes leftovers of interrupted writes and applies retention. Damaged checkpoints are reported
 /// (and logged as warnings) and never returned as loadable.
 /// </summary>
-public sealed class CheckpointStore
+public sealed partial class CheckpointStore
 {
     private readonly ILogger _log;
 
@@ -26,6 +26,7 @@ public sealed class CheckpointStore
         if (!System.IO.Directory.Exists(Directory)) return removed;
         foreach (var entry in System.IO.Directory.EnumerateFileSystemEntries(Directory, CheckpointName.TemporaryPrefix + "*"))
         {
+            if (TryRestoreReplaced(entry)) continue;
             if (System.IO.Directory.Exists(entry)) CheckpointWriter.TryDeleteDirectory(entry);
             else File.Delete(entry);
             removed.Add(Path.GetFileName(entry));
@@ -34,6 +35,22 @@ public sealed class CheckpointStore
         if (removed.Count > 0) DurableIO.SyncDirectory(Directory);
         return removed;
     }
+
+    // A kill between moving an old checkpoint aside and renaming its replacement in leaves only
+    // .tmp-replaced-<name>-<guid>: that folder was complete, so it goes back under its name.
+    private bool TryRestoreReplaced(string entry)
+    {
+        var match = ReplacedFolder().Match(Path.GetFileName(entry));
+        if (!match.Success || !System.IO.Directory.Exists(entry)) return false;
+        var original = Path.Combine(Directory, match.Groups[1].Value);
+        if (System.IO.Directory.Exists(original)) return false;
+        System.IO.Directory.Move(entry, original);
+        _log.Warning("Restored checkpoint {Checkpoint} that an interrupted rewrite had moved aside", match.Groups[1].Value);
+        return true;
+    }
+
+    [System.Text.RegularExpressions.GeneratedRegex("^\\.tmp-replaced-(.+)-[0-9a-f]{32}$")]
+    private static partial System.Text.RegularExpressions.Regex ReplacedFolder();
 
     /// <summary>The folder name <c>latest</c> names, or null when it is missing or unreadable.</summary>
     public string? ReadLatestPointer()

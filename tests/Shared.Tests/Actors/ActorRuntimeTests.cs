@@ -423,6 +423,52 @@ public sealed class ActorRuntimeTests : IAsyncLifetime
         }
     }
 
+    private sealed class SelfAware : Actor
+    {
+        private readonly string _pathAtConstruction;
+
+        public SelfAware() => _pathAtConstruction = Context.Self.Path;
+
+        protected internal override Task OnReceive(object message)
+        {
+            if (message is "fail") throw new InvalidOperationException("boom");
+            Sender.Tell(_pathAtConstruction);
+            return Task.CompletedTask;
+        }
+    }
+
+    [Fact]
+    public async Task ContextIsAvailableInTheConstructor()
+    {
+        var actor = _system.Spawn(Props.Create<SelfAware>(), "self-aware");
+        Assert.Equal("/user/self-aware", await actor.Ask<string>("path?", Wait.Long));
+    }
+
+    [Fact]
+    public async Task FactoryReturningTheSameInstanceIsStoppedWithAClearReason()
+    {
+        var probe = new Probe(_system);
+        var shared = new SelfAware[1];
+        var actor = _system.Spawn(Props.Create(() => shared[0] ??= new SelfAware()), "reused");
+        await probe.WatchAsync(actor);
+
+        actor.Tell("fail");
+
+        var t = await probe.ExpectAsync<Terminated>();
+        Assert.Contains("already used", t.Reason);
+    }
+
+    [Fact]
+    public async Task PipeToDeliversResultsAndFailures()
+    {
+        var probe = new Probe(_system);
+        await Task.FromResult(new Pong("done")).PipeTo(probe.Ref);
+        await Task.FromException<Pong>(new IOException("disk gone")).PipeTo(probe.Ref);
+
+        Assert.Equal("done", (await probe.ExpectAsync<Pong>()).Text);
+        Assert.Equal("disk gone", (await probe.ExpectAsync<ReplyFailure>()).Error);
+    }
+
     private async Task<IActorRef> WaitForAsync(string path, ActorSystem? system = null)
     {
         system ??= _system;

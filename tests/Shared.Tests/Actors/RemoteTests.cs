@@ -94,6 +94,23 @@ public sealed class RemoteTests : IAsyncLifetime
         Assert.Contains("node node-b lost: heartbeat missed", t.Reason);
     }
 
+    private sealed class Mute : Actor
+    {
+        protected internal override Task OnReceive(object message) => Task.CompletedTask;
+    }
+
+    [Fact]
+    public async Task PendingAskFailsAtOnceWhenTheNodeIsLost()
+    {
+        _b.Spawn(Props.Create<Mute>(), "mute");
+        var ask = _a.RefFor("node-b", "/user/mute").Ask<Pong>(new Ping("still there?"), TimeSpan.FromMinutes(5));
+
+        _network.Disconnect("node-b", "pod deleted");
+
+        var ex = await Assert.ThrowsAsync<AskFailedException>(() => ask.WaitAsync(Wait.Long));
+        Assert.Contains("node node-b lost: pod deleted", ex.Message);
+    }
+
     [Fact]
     public void WireEnvelopeIsPlainJson()
     {

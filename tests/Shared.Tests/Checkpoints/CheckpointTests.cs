@@ -205,6 +205,21 @@ public sealed class CheckpointTests : IDisposable
     }
 
     [Fact]
+    public void KillDuringRewriteRestoresTheMovedAsideCheckpoint()
+    {
+        _f.WriteCheckpoint("epoch-0001", 100);
+        var aside = Path.Combine(_f.Checkpoints, ".tmp-replaced-epoch-0001-" + Guid.NewGuid().ToString("N"));
+        Directory.Move(_f.PathOf("epoch-0001", ""), aside);                 // killed right after this step
+        Directory.CreateDirectory(Path.Combine(_f.Checkpoints, ".tmp-epoch-0001-" + Guid.NewGuid().ToString("N")));
+
+        var store = _f.Store;
+        store.RemoveTemporaryFolders();
+
+        Assert.Equal(100, store.FindLatest().Checkpoint!.State.GlobalStep);
+        Assert.Empty(Directory.GetDirectories(_f.Checkpoints, ".tmp-*"));
+    }
+
+    [Fact]
     public void InvalidNamesAreRejected()
     {
         Assert.Throws<ArgumentException>(() => _f.Writer.Write("latest", CheckpointTestFolder.State(1), _ => { }));

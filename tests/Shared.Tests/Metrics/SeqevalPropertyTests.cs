@@ -57,6 +57,29 @@ public class SeqevalPropertyTests
         }).QuickCheckThrowOnFailure();
     }
 
+    private static readonly string[] Iob2Tags = { "O", "O", "B-PER", "I-PER", "B-LOC", "I-LOC" };
+
+    [Fact]
+    public void StrictEntitiesAreDefaultEntitiesOnIob2Data()
+    {
+        var arb = Gen.Elements(Iob2Tags).ListOf().Select(l => l.ToList()).ListOf()
+            .Select(c => c.Select(s => (IReadOnlyList<string>)s).ToList()).ToArbitrary();
+        Prop.ForAll(arb, sentences =>
+        {
+            var lenient = EntityExtractor.GetEntities(sentences).ToHashSet();
+            // Strict spans are per sentence; default spans are in the sequence joined with one O per sentence.
+            var offsets = new List<int>();
+            int offset = 0;
+            foreach (var s in sentences)
+            {
+                offsets.Add(offset);
+                offset += s.Count + 1;
+            }
+            return EntityExtractor.GetEntitiesStrictIob2(sentences).All(e =>
+                lenient.Contains(new EntitySpan(e.Type, offsets[e.Sentence] + e.Start, offsets[e.Sentence] + e.End)));
+        }).QuickCheckThrowOnFailure();
+    }
+
     [Fact]
     public void F1IsBetweenPrecisionAndRecall()
     {
