@@ -1,0 +1,13 @@
+// Benchmark entry point: `dotnet run -c Release --project bench/Orchestrator.Bench -- <verb> [args]`.
+// Each verb lives in its own file and compares against a reference measured in the same run.
+var verbs = new Dictionary<string, Func<string[], int>>(StringComparer.Ordinal)
+{
+    ["tokenizer"] = Orchestrator.Bench.TokenizerBench.Run,
+};
+
+if (args.Length == 0 || !verbs.TryGetValue(args[0], out var run))
+{
+    Console.Error.WriteLine($"usage: Orchestrator.Bench <{string.Join("|", verbs.Keys)}> [args]");
+    return 2;
+}
+return run(args[1..]);
