@@ -1,4 +1,4 @@
-# Install script for directory: /work/wt/tokenizer/src/Torch/native
+# Install script for directory: /work/main/src/Torch/native
 
 # Set the install prefix
 if(NOT DEFINED CMAKE_INSTALL_PREFIX)
@@ -50,5 +50,5 @@ endif()
 
 string(REPLACE ";" "\n" CMAKE_INSTALL_MANIFEST_CONTENT
        "${CMAKE_INSTALL_MANIFEST_FILES}")
-file(WRITE "/work/wt/tokenizer/src/Torch/native/build/${CMAKE_INSTALL_MANIFEST}"
+file(WRITE "/work/main/src/Torch/native/build/${CMAKE_INSTALL_MANIFEST}"
      "${CMAKE_INSTALL_MANIFEST_CONTENT}")

@@ -3,12 +3,12 @@
 cmake_policy(SET CMP0009 NEW)
 
 # SHIM_SOURCES at CMakeLists.txt:17 (file)
-file(GLOB NEW_GLOB LIST_DIRECTORIES true "/work/wt/tokenizer/src/Torch/native/src/*.cpp")
+file(GLOB NEW_GLOB LIST_DIRECTORIES true "/work/main/src/Torch/native/src/*.cpp")
 set(OLD_GLOB
-  "/work/wt/tokenizer/src/Torch/native/src/errors.cpp"
-  "/work/wt/tokenizer/src/Torch/native/src/tensor_core.cpp"
+  "/work/main/src/Torch/native/src/errors.cpp"
+  "/work/main/src/Torch/native/src/tensor_core.cpp"
   )
 if(NOT "${NEW_GLOB}" STREQUAL "${OLD_GLOB}")
   message("-- GLOB mismatch!")
-  file(TOUCH_NOCREATE "/work/wt/tokenizer/src/Torch/native/build/CMakeFiles/cmake.verify_globs")
+  file(TOUCH_NOCREATE "/work/main/src/Torch/native/build/CMakeFiles/cmake.verify_globs")
 endif()

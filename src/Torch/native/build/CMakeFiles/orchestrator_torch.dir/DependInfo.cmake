@@ -8,8 +8,8 @@ set(CMAKE_DEPENDS_LANGUAGES
 
 # The set of dependency files which are needed:
 set(CMAKE_DEPENDS_DEPENDENCY_FILES
-  "/work/wt/tokenizer/src/Torch/native/src/errors.cpp" "CMakeFiles/orchestrator_torch.dir/src/errors.cpp.o" "gcc" "CMakeFiles/orchestrator_torch.dir/src/errors.cpp.o.d"
-  "/work/wt/tokenizer/src/Torch/native/src/tensor_core.cpp" "CMakeFiles/orchestrator_torch.dir/src/tensor_core.cpp.o" "gcc" "CMakeFiles/orchestrator_torch.dir/src/tensor_core.cpp.o.d"
+  "/work/main/src/Torch/native/src/errors.cpp" "CMakeFiles/orchestrator_torch.dir/src/errors.cpp.o" "gcc" "CMakeFiles/orchestrator_torch.dir/src/errors.cpp.o.d"
+  "/work/main/src/Torch/native/src/tensor_core.cpp" "CMakeFiles/orchestrator_torch.dir/src/tensor_core.cpp.o" "gcc" "CMakeFiles/orchestrator_torch.dir/src/tensor_core.cpp.o.d"
   )
 
 # Targets to which this target links.

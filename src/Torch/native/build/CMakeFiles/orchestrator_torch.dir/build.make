@@ -53,10 +53,10 @@ RM = /usr/bin/cmake -E rm -f
 EQUALS = =
 
 # The top-level source directory on which CMake was run.
-CMAKE_SOURCE_DIR = /work/wt/tokenizer/src/Torch/native
+CMAKE_SOURCE_DIR = /work/main/src/Torch/native
 
 # The top-level build directory on which CMake was run.
-CMAKE_BINARY_DIR = /work/wt/tokenizer/src/Torch/native/build
+CMAKE_BINARY_DIR = /work/main/src/Torch/native/build
 
 # Include any dependencies generated for this target.
 include CMakeFiles/orchestrator_torch.dir/depend.make
@@ -70,32 +70,32 @@ include CMakeFiles/orchestrator_torch.dir/progress.make
 include CMakeFiles/orchestrator_torch.dir/flags.make
 
 CMakeFiles/orchestrator_torch.dir/src/errors.cpp.o: CMakeFiles/orchestrator_torch.dir/flags.make
-CMakeFiles/orchestrator_torch.dir/src/errors.cpp.o: /work/wt/tokenizer/src/Torch/native/src/errors.cpp
+CMakeFiles/orchestrator_torch.dir/src/errors.cpp.o: /work/main/src/Torch/native/src/errors.cpp
 CMakeFiles/orchestrator_torch.dir/src/errors.cpp.o: CMakeFiles/orchestrator_torch.dir/compiler_depend.ts
-	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/wt/tokenizer/src/Torch/native/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_1) "Building CXX object CMakeFiles/orchestrator_torch.dir/src/errors.cpp.o"
-	/usr/bin/c++ $(CXX_DEFINES) $(CXX_INCLUDES) $(CXX_FLAGS) -MD -MT CMakeFiles/orchestrator_torch.dir/src/errors.cpp.o -MF CMakeFiles/orchestrator_torch.dir/src/errors.cpp.o.d -o CMakeFiles/orchestrator_torch.dir/src/errors.cpp.o -c /work/wt/tokenizer/src/Torch/native/src/errors.cpp
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/src/Torch/native/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_1) "Building CXX object CMakeFiles/orchestrator_torch.dir/src/errors.cpp.o"
+	/usr/bin/c++ $(CXX_DEFINES) $(CXX_INCLUDES) $(CXX_FLAGS) -MD -MT CMakeFiles/orchestrator_torch.dir/src/errors.cpp.o -MF CMakeFiles/orchestrator_torch.dir/src/errors.cpp.o.d -o CMakeFiles/orchestrator_torch.dir/src/errors.cpp.o -c /work/main/src/Torch/native/src/errors.cpp
 
 CMakeFiles/orchestrator_torch.dir/src/errors.cpp.i: cmake_force
 	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green "Preprocessing CXX source to CMakeFiles/orchestrator_torch.dir/src/errors.cpp.i"
-	/usr/bin/c++ $(CXX_DEFINES) $(CXX_INCLUDES) $(CXX_FLAGS) -E /work/wt/tokenizer/src/Torch/native/src/errors.cpp > CMakeFiles/orchestrator_torch.dir/src/errors.cpp.i
+	/usr/bin/c++ $(CXX_DEFINES) $(CXX_INCLUDES) $(CXX_FLAGS) -E /work/main/src/Torch/native/src/errors.cpp > CMakeFiles/orchestrator_torch.dir/src/errors.cpp.i
 
 CMakeFiles/orchestrator_torch.dir/src/errors.cpp.s: cmake_force
 	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green "Compiling CXX source to assembly CMakeFiles/orchestrator_torch.dir/src/errors.cpp.s"
-	/usr/bin/c++ $(CXX_DEFINES) $(CXX_INCLUDES) $(CXX_FLAGS) -S /work/wt/tokenizer/src/Torch/native/src/errors.cpp -o CMakeFiles/orchestrator_torch.dir/src/errors.cpp.s
+	/usr/bin/c++ $(CXX_DEFINES) $(CXX_INCLUDES) $(CXX_FLAGS) -S /work/main/src/Torch/native/src/errors.cpp -o CMakeFiles/orchestrator_torch.dir/src/errors.cpp.s
 
 CMakeFiles/orchestrator_torch.dir/src/tensor_core.cpp.o: CMakeFiles/orchestrator_torch.dir/flags.make
-CMakeFiles/orchestrator_torch.dir/src/tensor_core.cpp.o: /work/wt/tokenizer/src/Torch/native/src/tensor_core.cpp
+CMakeFiles/orchestrator_torch.dir/src/tensor_core.cpp.o: /work/main/src/Torch/native/src/tensor_core.cpp
 CMakeFiles/orchestrator_torch.dir/src/tensor_core.cpp.o: CMakeFiles/orchestrator_torch.dir/compiler_depend.ts
-	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/wt/tokenizer/src/Torch/native/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_2) "Building CXX object CMakeFiles/orchestrator_torch.dir/src/tensor_core.cpp.o"
-	/usr/bin/c++ $(CXX_DEFINES) $(CXX_INCLUDES) $(CXX_FLAGS) -MD -MT CMakeFiles/orchestrator_torch.dir/src/tensor_core.cpp.o -MF CMakeFiles/orchestrator_torch.dir/src/tensor_core.cpp.o.d -o CMakeFiles/orchestrator_torch.dir/src/tensor_core.cpp.o -c /work/wt/tokenizer/src/Torch/native/src/tensor_core.cpp
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/src/Torch/native/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_2) "Building CXX object CMakeFiles/orchestrator_torch.dir/src/tensor_core.cpp.o"
+	/usr/bin/c++ $(CXX_DEFINES) $(CXX_INCLUDES) $(CXX_FLAGS) -MD -MT CMakeFiles/orchestrator_torch.dir/src/tensor_core.cpp.o -MF CMakeFiles/orchestrator_torch.dir/src/tensor_core.cpp.o.d -o CMakeFiles/orchestrator_torch.dir/src/tensor_core.cpp.o -c /work/main/src/Torch/native/src/tensor_core.cpp
 
 CMakeFiles/orchestrator_torch.dir/src/tensor_core.cpp.i: cmake_force
 	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green "Preprocessing CXX source to CMakeFiles/orchestrator_torch.dir/src/tensor_core.cpp.i"
-	/usr/bin/c++ $(CXX_DEFINES) $(CXX_INCLUDES) $(CXX_FLAGS) -E /work/wt/tokenizer/src/Torch/native/src/tensor_core.cpp > CMakeFiles/orchestrator_torch.dir/src/tensor_core.cpp.i
+	/usr/bin/c++ $(CXX_DEFINES) $(CXX_INCLUDES) $(CXX_FLAGS) -E /work/main/src/Torch/native/src/tensor_core.cpp > CMakeFiles/orchestrator_torch.dir/src/tensor_core.cpp.i
 
 CMakeFiles/orchestrator_torch.dir/src/tensor_core.cpp.s: cmake_force
 	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green "Compiling CXX source to assembly CMakeFiles/orchestrator_torch.dir/src/tensor_core.cpp.s"
-	/usr/bin/c++ $(CXX_DEFINES) $(CXX_INCLUDES) $(CXX_FLAGS) -S /work/wt/tokenizer/src/Torch/native/src/tensor_core.cpp -o CMakeFiles/orchestrator_torch.dir/src/tensor_core.cpp.s
+	/usr/bin/c++ $(CXX_DEFINES) $(CXX_INCLUDES) $(CXX_FLAGS) -S /work/main/src/Torch/native/src/tensor_core.cpp -o CMakeFiles/orchestrator_torch.dir/src/tensor_core.cpp.s
 
 # Object files for target orchestrator_torch
 orchestrator_torch_OBJECTS = \
@@ -115,7 +115,7 @@ liborchestrator_torch.so: /usr/lib/x86_64-linux-gnu/libc10.so.1.13.0
 liborchestrator_torch.so: /usr/lib/x86_64-linux-gnu/libglog.so.0.6.0
 liborchestrator_torch.so: /usr/lib/x86_64-linux-gnu/libgflags.so.2.2.2
 liborchestrator_torch.so: CMakeFiles/orchestrator_torch.dir/link.txt
-	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --bold --progress-dir=/work/wt/tokenizer/src/Torch/native/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_3) "Linking CXX shared library liborchestrator_torch.so"
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --bold --progress-dir=/work/main/src/Torch/native/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_3) "Linking CXX shared library liborchestrator_torch.so"
 	$(CMAKE_COMMAND) -E cmake_link_script CMakeFiles/orchestrator_torch.dir/link.txt --verbose=$(VERBOSE)
 
 # Rule to build all files generated by this target.
@@ -127,6 +127,6 @@ CMakeFiles/orchestrator_torch.dir/clean:
 .PHONY : CMakeFiles/orchestrator_torch.dir/clean
 
 CMakeFiles/orchestrator_torch.dir/depend:
-	cd /work/wt/tokenizer/src/Torch/native/build && $(CMAKE_COMMAND) -E cmake_depends "Unix Makefiles" /work/wt/tokenizer/src/Torch/native /work/wt/tokenizer/src/Torch/native /work/wt/tokenizer/src/Torch/native/build /work/wt/tokenizer/src/Torch/native/build /work/wt/tokenizer/src/Torch/native/build/CMakeFiles/orchestrator_torch.dir/DependInfo.cmake --color=$(COLOR)
+	cd /work/main/src/Torch/native/build && $(CMAKE_COMMAND) -E cmake_depends "Unix Makefiles" /work/main/src/Torch/native /work/main/src/Torch/native /work/main/src/Torch/native/build /work/main/src/Torch/native/build /work/main/src/Torch/native/build/CMakeFiles/orchestrator_torch.dir/DependInfo.cmake --color=$(COLOR)
 .PHONY : CMakeFiles/orchestrator_torch.dir/depend
 

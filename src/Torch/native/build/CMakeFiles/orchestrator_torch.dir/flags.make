@@ -4,7 +4,7 @@
 # compile CXX with /usr/bin/c++
 CXX_DEFINES = -DGFLAGS_IS_A_DLL=0 -DGLOG_CUSTOM_PREFIX_SUPPORT -DUSE_C10D_GLOO -DUSE_C10D_GLOO=1 -DUSE_DISTRIBUTED -DUSE_RPC -DUSE_TENSORPIPE -Dorchestrator_torch_EXPORTS
 
-CXX_INCLUDES = -I/work/wt/tokenizer/src/Torch/native/src -isystem /usr/include/torch/csrc/api/include
+CXX_INCLUDES = -I/work/main/src/Torch/native/src -isystem /usr/include/torch/csrc/api/include
 
 CXX_FLAGS = -O3 -DNDEBUG -fPIC -O2 -fvisibility=hidden -Wall -Wno-unused-parameter -D_GLIBCXX_USE_CXX11_ABI=1 -std=gnu++17
 

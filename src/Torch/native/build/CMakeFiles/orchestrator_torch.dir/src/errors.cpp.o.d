@@ -1,7 +1,6 @@
 CMakeFiles/orchestrator_torch.dir/src/errors.cpp.o: \
- /work/wt/tokenizer/src/Torch/native/src/errors.cpp \
- /usr/include/stdc-predef.h \
- /work/wt/tokenizer/src/Torch/native/src/shim.h /usr/include/ATen/ATen.h \
+ /work/main/src/Torch/native/src/errors.cpp /usr/include/stdc-predef.h \
+ /work/main/src/Torch/native/src/shim.h /usr/include/ATen/ATen.h \
  /usr/include/ATen/Context.h /usr/include/ATen/CPUGeneratorImpl.h \
  /usr/include/ATen/core/Generator.h \
  /usr/lib/gcc/x86_64-linux-gnu/12/include/stdint.h /usr/include/stdint.h \

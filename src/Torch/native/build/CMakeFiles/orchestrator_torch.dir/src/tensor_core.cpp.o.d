@@ -1,9 +1,8 @@
 CMakeFiles/orchestrator_torch.dir/src/tensor_core.cpp.o: \
- /work/wt/tokenizer/src/Torch/native/src/tensor_core.cpp \
- /usr/include/stdc-predef.h \
- /work/wt/tokenizer/src/Torch/native/src/shim.h /usr/include/ATen/ATen.h \
- /usr/include/ATen/Context.h /usr/include/ATen/CPUGeneratorImpl.h \
- /usr/include/ATen/core/Generator.h \
+ /work/main/src/Torch/native/src/tensor_core.cpp \
+ /usr/include/stdc-predef.h /work/main/src/Torch/native/src/shim.h \
+ /usr/include/ATen/ATen.h /usr/include/ATen/Context.h \
+ /usr/include/ATen/CPUGeneratorImpl.h /usr/include/ATen/core/Generator.h \
  /usr/lib/gcc/x86_64-linux-gnu/12/include/stdint.h /usr/include/stdint.h \
  /usr/include/x86_64-linux-gnu/bits/libc-header-start.h \
  /usr/include/features.h /usr/include/features-time64.h \
