@@ -1,14 +1,17 @@
 using Orchestrator.Bench.Safetensors;
 
-// Benchmarks against plain PyTorch, each reporting ratios measured in the same run.
-var benchmarks = new Dictionary<string, Func<string[], int>>
+// Benchmark entry point: `dotnet run -c Release --project bench/Orchestrator.Bench -- <verb> [args]`.
+// Each verb lives in its own file and compares against plain PyTorch (or the reference tokenizer)
+// measured in the same run, reporting ratios.
+var verbs = new Dictionary<string, Func<string[], int>>(StringComparer.Ordinal)
 {
     ["safetensors-read"] = SafetensorsReadBench.Run,
+    ["tokenizer"] = Orchestrator.Bench.TokenizerBench.Run,
 };
 
-if (args.Length == 0 || !benchmarks.TryGetValue(args[0], out var run))
+if (args.Length == 0 || !verbs.TryGetValue(args[0], out var run))
 {
-    Console.Error.WriteLine($"usage: Orchestrator.Bench <{string.Join("|", benchmarks.Keys)}> [args]");
+    Console.Error.WriteLine($"usage: Orchestrator.Bench <{string.Join("|", verbs.Keys)}> [args]");
     return 2;
 }
 return run(args[1..]);

@@ -78,7 +78,7 @@ public static class TokenizeCommand
                 var sides = settings.Pair ? SplitPair(line, lineNumber) : [line];
                 var first = sides[0].Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries);
                 var second = settings.Pair ? sides[1].Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries) : null;
-                encoding = tokenizer.EncodeWords(first, second, settings.MaxLength, settings.Truncation);
+                encoding = tokenizer.EncodeWordsPair(first, second, settings.MaxLength, settings.Truncation);
                 texts = [];
             }
             else

@@ -1,3 +1,5 @@
+using System.Buffers;
+
 namespace Orchestrator.Shared.Text;
 
 /// <summary>
@@ -8,13 +10,13 @@ namespace Orchestrator.Shared.Text;
 internal sealed class AddedTokenMatcher
 {
     private readonly (string Content, int Id)[] _tokensLongestFirst;
-    private readonly HashSet<char> _firstChars;
+    private readonly SearchValues<char> _firstChars;
 
     public AddedTokenMatcher(IEnumerable<(string Content, int Id)> tokens)
     {
         _tokensLongestFirst = tokens.Where(t => t.Content.Length > 0)
             .OrderByDescending(t => t.Content.Length).ThenBy(t => t.Content, StringComparer.Ordinal).ToArray();
-        _firstChars = new HashSet<char>(_tokensLongestFirst.Select(t => t.Content[0]));
+        _firstChars = SearchValues.Create(_tokensLongestFirst.Select(t => t.Content[0]).Distinct().ToArray());
     }
 
     public bool IsEmpty => _tokensLongestFirst.Length == 0;
@@ -26,7 +28,9 @@ internal sealed class AddedTokenMatcher
         {
             for (int i = from; i < text.Length; i++)
             {
-                if (!_firstChars.Contains(text[i])) continue;
+                int next = text[i..].IndexOfAny(_firstChars);
+                if (next < 0) break;
+                i += next;
                 var rest = text[i..];
                 foreach (var (content, tokenId) in _tokensLongestFirst)
                 {

@@ -21,10 +21,10 @@ public sealed partial class BertTokenizer
     /// split and WordPiece-tokenized on its own; word ids index <paramref name="words"/>; offsets are within the word.
     /// </summary>
     public Encoding EncodeWords(IReadOnlyList<string> words, int? maxLength = null) =>
-        EncodeWords(words, null, maxLength);
+        EncodeWordsPair(words, null, maxLength);
 
     /// <summary>A pre-tokenized pair; word ids of each side index its own word list.</summary>
-    public Encoding EncodeWords(IReadOnlyList<string> words, IReadOnlyList<string>? pairWords, int? maxLength = null,
+    public Encoding EncodeWordsPair(IReadOnlyList<string> words, IReadOnlyList<string>? pairWords, int? maxLength = null,
         TruncationStrategy truncation = TruncationStrategy.LongestFirst)
     {
         ArgumentNullException.ThrowIfNull(words);

@@ -7,6 +7,5 @@ namespace Orchestrator.Shared.Text;
 /// </summary>
 public static class TokenizerLoader
 {
-    public static ITokenizer Load(string path) =>
-        throw new NotImplementedException("wired when the tokenizer lands");
+    public static ITokenizer Load(string path) => BertTokenizer.Load(path);
 }

@@ -62,6 +62,18 @@ public sealed class BertTokenizerTests
     }
 
     [Fact]
+    public void Pre_tokenized_pair_counts_word_ids_per_side_and_truncates_like_text_pairs()
+    {
+        var tokenizer = TestTokenizers.Get("cased", "json");
+
+        var encoding = tokenizer.EncodeWordsPair(["EU", "lamb"], ["British", "lamb", "call"], maxLength: 7);
+
+        Assert.Equal("[CLS] EU la [SEP] British la [SEP]".Split(' '), encoding.Tokens);
+        Assert.Equal(new int?[] { null, 0, 1, null, 0, 1, null }, encoding.WordIds);
+        Assert.Equal(new[] { 0, 0, 0, 0, 1, 1, 1 }, encoding.TokenTypeIds);
+    }
+
+    [Fact]
     public void Special_tokens_in_text_stay_whole_and_long_or_unknown_words_become_unk()
     {
         var tokenizer = TestTokenizers.Get("cased", "json");

@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# Tokenizer throughput: ours (C#) vs Hugging Face's JavaScript tokenizers, same generated corpus and
+# tokenizer, same run. Prints words/second and the ratios. Needs `npm ci` in tests/parity/js
+# (.ci/prepare-test-tools). Usage: bash bench/run-tokenizer.sh [megabytes=1.5] [repeats=5]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+megabytes="${1:-1.5}"
+repeats="${2:-5}"
+work="$(mktemp -d)"
+trap 'rm -rf "$work"' EXIT
+
+node bench/tokenizer/generate-corpus.mjs "$work" "$megabytes"
+dotnet build bench/Orchestrator.Bench -c Release -v quiet -nologo >/dev/null
+# Two alternating rounds, best of each side, so a burst of other load does not favour either side.
+ours1="$(dotnet bench/Orchestrator.Bench/bin/Release/net10.0/Orchestrator.Bench.dll tokenizer "$work" "$repeats")"
+theirs1="$(node bench/tokenizer/bench-js.mjs "$work" "$repeats")"
+ours2="$(dotnet bench/Orchestrator.Bench/bin/Release/net10.0/Orchestrator.Bench.dll tokenizer "$work" "$repeats")"
+theirs2="$(node bench/tokenizer/bench-js.mjs "$work" "$repeats")"
+
+node -e '
+const best = (a, b) => Object.fromEntries(Object.keys(a).map(k => [k, k.endsWith("_wps") ? Math.max(a[k], b[k]) : a[k]]));
+const ours = best(JSON.parse(process.argv[1]), JSON.parse(process.argv[3]));
+const js = best(JSON.parse(process.argv[2]), JSON.parse(process.argv[4]));
+if (ours.tokens !== js.tokens) throw new Error(`token counts differ: ours ${ours.tokens}, transformers.js ${js.tokens}`);
+const f = (x) => Math.round(x).toLocaleString("en-US").padStart(12);
+const r = (x) => x.toFixed(2) + "x";
+console.log(`corpus: ${js.lines} lines, ${js.words} words, ${js.tokens} tokens (equal in both); ${js.cores} cores`);
+console.log(`words/s                         single core     all cores  single core per CPU-second`);
+console.log(`ours (C#)                      ${f(ours.ours_single_wps)}  ${f(ours.ours_all_wps)}  ${f(ours.ours_single_cpu_wps)}`);
+console.log(`transformers.js                ${f(js.transformersjs_single_wps)}  ${f(js.transformersjs_all_wps)}  ${f(js.transformersjs_single_cpu_wps)}`);
+console.log(`tokenizers (Rust, Node API)    ${f(js.rust_tokenizers_single_wps)}  ${f(js.rust_tokenizers_all_wps)}`);
+console.log(`ratio ours / transformers.js   ${r(ours.ours_single_wps / js.transformersjs_single_wps).padStart(12)}  ${r(ours.ours_all_wps / js.transformersjs_all_wps).padStart(12)}  ${r(ours.ours_single_cpu_wps / js.transformersjs_single_cpu_wps).padStart(12)}`);
+console.log(`ratio ours / tokenizers (Rust) ${r(ours.ours_single_wps / js.rust_tokenizers_single_wps).padStart(12)}  ${r(ours.ours_all_wps / js.rust_tokenizers_all_wps).padStart(12)}`);
+' "$ours1" "$theirs1" "$ours2" "$theirs2"
