@@ -14,8 +14,56 @@ public static class DoctorChecks
     public static IReadOnlyList<DoctorCheck> Default() =>
     [
         new("tensor round trip", TensorRoundTrip),
+        new("forward, backward and AdamW step", ForwardBackwardAdamW),
         new("gloo allreduce (2 ranks, loopback)", GlooAllReduceOnLoopback),
     ];
+
+    /// <summary>
+    /// A linear model's mean squared error: autograd's gradient must equal the closed form
+    /// 2/n * X^T (Xw - y), and AdamW steps on flat buffers must lower the loss.
+    /// </summary>
+    public static CheckResult ForwardBackwardAdamW()
+    {
+        using (torch.NewDisposeScope())
+        {
+            using var model = new torch.nn.Linear(3, 1, hasBias: false);
+            var x = torch.tensor(new float[] { 1, 2, 3, -1, 0.5f, 2, 0, -2, 1, 3, 1, -1 }, [4, 3]);
+            var y = torch.tensor(new float[] { 1, -2, 0.5f, 3 }, [4, 1]);
+            var weights = model.weight.data<float>();
+            var loss = torch.nn.functional.mse_loss(model.forward(x), y);
+            loss.backward();
+            var grad = model.weight.grad!.data<float>();
+            var xs = x.data<float>();
+            var ys = y.data<float>();
+            for (var j = 0; j < 3; j++)
+            {
+                double expected = 0;
+                for (var i = 0; i < 4; i++)
+                {
+                    double residual = -ys[i];
+                    for (var k = 0; k < 3; k++) residual += xs[i * 3 + k] * weights[k];
+                    expected += 2.0 / 4 * xs[i * 3 + j] * residual;
+                }
+                if (Math.Abs(expected - grad[j]) > 1e-4 * Math.Max(1, Math.Abs(expected)))
+                    return CheckResult.Fail($"gradient {j} is {grad[j]}, the closed form gives {expected}");
+            }
+            var first = loss.item<float>();
+            model.zero_grad();
+            using var optimizer = new torch.optim.AdamW(torch.optim.WeightDecayGroups(model.named_parameters(), 0.01), lr: 0.05);
+            float last = first;
+            for (var step = 0; step < 20; step++)
+            {
+                using var stepScope = torch.NewDisposeScope();
+                var stepLoss = torch.nn.functional.mse_loss(model.forward(x), y);
+                stepLoss.backward();
+                optimizer.step();
+                optimizer.zero_grad();
+                last = stepLoss.item<float>();
+            }
+            if (!(last < first)) return CheckResult.Fail($"20 AdamW steps did not lower the loss ({first} -> {last})");
+            return CheckResult.Pass($"gradient matches the closed form; AdamW lowered the loss {first:0.###} -> {last:0.###}");
+        }
+    }
 
     /// <summary>Data in, an add in libtorch, data out, and every native tensor freed again.</summary>
     public static CheckResult TensorRoundTrip()
