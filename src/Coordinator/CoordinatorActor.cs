@@ -154,9 +154,30 @@ public sealed class CoordinatorActor(RunContext run, TaskCompletionSource<RunOut
         var epoch = plan.EpochOf((int)globalStep);
         var first = (int)(globalStep - (long)epoch * plan.StepsPerEpoch);
         var end = Math.Min(plan.StepsInEpoch(epoch), first + StepsToNextBoundary());
-        var shards = DistributedShardPlan.ForEpoch(plan.TrainExamples, WorldSize, (ulong)run.Options.Seed, epoch);
+        var shards = TrainShards(epoch);
+        if (first == 0)
+        {
+            var lengths = run.Prepared.Train.Select(e => e.Length).ToArray();
+            var padding = Collator.PaddingFraction(lengths, shards.IndicesFor(0), run.Options.PerDeviceTrainBatchSize, run.Options.PadToMultipleOf);
+            log.Information("Epoch {Epoch}: {PaddingFraction:P1} of rank 0's batch positions are padding", epoch + 1, padding);
+        }
         for (var rank = 0; rank < WorldSize; rank++)
             workers[rank].Tell(new TrainSegment(epoch, first, end, shards.IndicesFor(rank), run.Options.LoggingSteps), Self);
+    }
+
+    /// <summary>
+    /// The epoch's order split across ranks. With group_by_length, megabatches of similar lengths
+    /// (Hugging Face's LengthGroupedSampler over the global batch) cut padding; rank k then takes every
+    /// W-th sample, so each rank's batch still holds similar lengths.
+    /// </summary>
+    private DistributedShardPlan TrainShards(int epoch)
+    {
+        var seed = (ulong)run.Options.Seed;
+        if (!run.Options.GroupByLength)
+            return DistributedShardPlan.ForEpoch(run.Plan.TrainExamples, WorldSize, seed, epoch);
+        var lengths = run.Prepared.Train.Select(e => e.Length).ToArray();
+        var order = LengthGroupedSampler.Order(lengths, run.Options.PerDeviceTrainBatchSize * WorldSize, seed + (ulong)epoch);
+        return DistributedShardPlan.FromOrder(order, WorldSize);
     }
 
     /// <summary>Steps until the next evaluation or save (the epoch end is handled by the caller).</summary>
