@@ -56,7 +56,8 @@ public sealed class CoordinatorActor(RunContext run, TaskCompletionSource<RunOut
                 ? new WorkerRestore(checkpoint.FullPath, checkpoint.State.GlobalStep,
                     checkpoint.State.RngStates.FirstOrDefault(s => s.Rank == rank)?.State)
                 : null;
-            worker.Tell(new InitializeWorker(rank, WorldSize, "127.0.0.1", store?.Port ?? 0, run.CollectiveTimeout, settings, data, restore), Self);
+            worker.Tell(new InitializeWorker(rank, WorldSize, "127.0.0.1", store?.Port ?? 0, run.CollectiveTimeout, settings, data, restore,
+                IntraOpThreads: Math.Max(1, Environment.ProcessorCount / WorldSize)), Self);
         }
         log.Information("Run {RunId}: {Workers} workers, {TotalSteps} steps ({StepsPerEpoch} per epoch, {Epochs} epochs), resuming at step {Step}",
             run.Folder.RunId, WorldSize, run.Plan.TotalSteps, run.Plan.StepsPerEpoch, run.Plan.Epochs, globalStep);

@@ -20,6 +20,7 @@ public sealed class WorkerActor(ILogger logger) : Actor
     private WorkerData? data;
     private Shared.Config.TrainingPlan? plan;
     private int rank;
+    private int intraOpThreads = 1;
 
     protected override Task OnReceive(object message)
     {
@@ -27,6 +28,7 @@ public sealed class WorkerActor(ILogger logger) : Actor
         switch (message)
         {
             case InitializeWorker init:
+                intraOpThreads = init.IntraOpThreads;
                 RunInBackground(requester, nameof(InitializeWorker), () => Initialize(init));
                 break;
             case TrainSegment segment:
@@ -66,6 +68,8 @@ public sealed class WorkerActor(ILogger logger) : Actor
         {
             try
             {
+                // OpenMP's thread count is a per-thread setting: set it on the thread that computes.
+                Orchestrator.Torch.torch.set_num_threads(intraOpThreads);
                 requester.Tell(work(), self);
             }
             catch (Exception error)

@@ -9,10 +9,13 @@ namespace Orchestrator.Worker;
 /// <summary>The encoded splits and how to batch them; in-process workers share the coordinator's arrays.</summary>
 public sealed record WorkerData(IReadOnlyList<EncodedExample> Train, IReadOnlyList<EncodedExample> Validation, Collator Collator, int TrainBatchSize, int EvalBatchSize);
 
-/// <summary>Join the process group and build the replica; restore a checkpoint's optimizer and RNG state if given.</summary>
+/// <summary>
+/// Join the process group and build the replica; restore a checkpoint's optimizer and RNG state if given.
+/// IntraOpThreads is this worker's share of the cores for libtorch's kernels.
+/// </summary>
 public sealed record InitializeWorker(
     int Rank, int WorldSize, string StoreHost, int StorePort, TimeSpan CollectiveTimeout,
-    ReplicaSettings Settings, WorkerData Data, WorkerRestore? Restore);
+    ReplicaSettings Settings, WorkerData Data, WorkerRestore? Restore, int IntraOpThreads);
 
 /// <summary>Where a resumed replica continues from: the checkpoint folder, the step, and this rank's RNG stream.</summary>
 public sealed record WorkerRestore(string CheckpointDirectory, long CompletedSteps, byte[]? RngState);

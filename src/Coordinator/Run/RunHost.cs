@@ -52,10 +52,6 @@ public static class RunHost
         if (latest.Checkpoint is { } resume)
             logger.Information("Resuming {RunDirectory} from {Checkpoint} at step {Step}", folder.Directory, resume.Name, resume.State.GlobalStep);
 
-        // Every worker of this process shares libtorch's intra-op pool: give each its share of the cores
-        // rather than letting them oversubscribe (the OpenMP-versus-OpenBLAS thread trap).
-        torch.set_num_threads(Math.Max(1, Environment.ProcessorCount / options.Workers));
-
         var ansi = consoleWriter is null ? AnsiConsole.Console : AnsiConsole.Create(new AnsiConsoleSettings
         {
             Out = new AnsiConsoleOutput(consoleWriter), Ansi = AnsiSupport.No, ColorSystem = ColorSystemSupport.NoColors,
