@@ -90,6 +90,7 @@ public class OptimizerTests
     [Fact]
     public void WarmupThenLinearDecaySchedule()
     {
+        using var scope = NewDisposeScope();
         using var p = new nn.Parameter(zeros([2]));
         using var optimizer = new optim.AdamW([new optim.ParamGroup([("w", p)])], lr: 1.0);
         var scheduler = optim.lr_scheduler.get_linear_schedule_with_warmup(optimizer, 4, 10);
