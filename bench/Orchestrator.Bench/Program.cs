@@ -1,15 +1,18 @@
+using Orchestrator.Bench.Engine;
 using Orchestrator.Bench.Safetensors;
 
 // Benchmark entry point: `dotnet run -c Release --project bench/Orchestrator.Bench -- <verb> [args]`.
 // Each verb lives in its own file and compares against plain PyTorch (or the reference tokenizer)
-// measured in the same run, reporting ratios.
-// As in the `orchestrator` program: OpenMP threads only, OpenBLAS single-threaded (both sides of every
-// comparison get the same setting through the environment).
+// measured in the same run, reporting ratios; the bench/*.sh scripts run both sides.
+
+// As in the `orchestrator` program: OpenMP threads only, OpenBLAS single-threaded, unless the caller
+// set it (the scripts give both sides of a comparison the same environment).
 if (Environment.GetEnvironmentVariable("OPENBLAS_NUM_THREADS") is null)
     Environment.SetEnvironmentVariable("OPENBLAS_NUM_THREADS", "1");
 
 var verbs = new Dictionary<string, Func<string[], int>>(StringComparer.Ordinal)
 {
+    ["engine"] = EngineBenchmarks.Run,
     ["safetensors-read"] = SafetensorsReadBench.Run,
     ["tokenizer"] = Orchestrator.Bench.TokenizerBench.Run,
     ["run-overhead"] = Orchestrator.Bench.RunOverheadBench.Run,

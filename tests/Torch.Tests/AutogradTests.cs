@@ -35,7 +35,7 @@ public class AutogradTests
     [Fact]
     public void SettingGradToNullClearsItAndReadingItDoesNotLeak()
     {
-        var before = torch.LiveTensorCount;
+        var before = LiveTensors.Settled();
         using (var x = torch.ones([4], requires_grad: true))
         {
             using (torch.NewDisposeScope())

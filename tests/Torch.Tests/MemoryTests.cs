@@ -33,7 +33,7 @@ public class MemoryTests
         var schedule = optim.lr_scheduler.get_linear_schedule_with_warmup(optimizer, 100, 1000);
         using var inputs = randn([16, 32]).DetachFromDisposeScope();
         using var labels = randint(0, 4, [16]).DetachFromDisposeScope();
-        var baseline = LiveTensorCount;
+        var baseline = LiveTensors.Settled();
         long rssAt100 = 0;
         double firstLoss = 0, lastLoss = 0;
         for (var step = 1; step <= 1000; step++)

@@ -25,7 +25,7 @@ public class TensorCoreTests
     [Fact]
     public void DisposeScopeFreesEverythingCreatedInsideIt()
     {
-        var before = torch.LiveTensorCount;
+        var before = LiveTensors.Settled();
         torch.Tensor kept;
         using (torch.NewDisposeScope())
         {

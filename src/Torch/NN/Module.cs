@@ -141,10 +141,19 @@ public static partial class torch
 
             public Module eval() => train(false);
 
-            /// <summary>Clears every parameter's gradient (set_to_none=True, PyTorch 2's default).</summary>
+            /// <summary>
+            /// Clears every parameter's gradient (set_to_none=True, PyTorch 2's default). Parameters moved into
+            /// <see cref="optim.FlatParameters"/> keep their gradient views and get them zeroed instead.
+            /// </summary>
             public void zero_grad()
             {
-                foreach (var p in parameters()) p.grad = null;
+                var flats = new HashSet<optim.FlatParameters>(ReferenceEqualityComparer.Instance);
+                foreach (var p in parameters())
+                {
+                    if (p.Flat is { } flat) flats.Add(flat);
+                    else p.grad = null;
+                }
+                foreach (var flat in flats) flat.zero_grad();
             }
 
             /// <summary>Moves or casts parameters and buffers in place (same Parameter objects, new storage).</summary>

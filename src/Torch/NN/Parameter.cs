@@ -18,6 +18,9 @@ public static partial class torch
                 DetachFromDisposeScope();
                 this.requires_grad = requires_grad;
             }
+
+            /// <summary>The flat buffers this parameter lives in, if any (its .grad must stay a view of them).</summary>
+            internal optim.FlatParameters? Flat { get; set; }
         }
     }
 }

@@ -66,6 +66,7 @@ public static partial class torch
                         var view = Data.narrow(0, e.offset, e.numel).view(e.shape);
                         view.copy_(e.parameter);
                         e.parameter.SetData(view);
+                        e.parameter.Flat = this;
                     }
                 }
                 AttachGradients();
@@ -98,6 +99,8 @@ public static partial class torch
 
             public void Dispose()
             {
+                foreach (var e in entries)
+                    if (ReferenceEquals(e.parameter.Flat, this)) e.parameter.Flat = null;
                 Data.Dispose();
                 Grad.Dispose();
             }

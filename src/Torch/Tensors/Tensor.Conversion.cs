@@ -83,3 +83,22 @@ public static partial class torch
         public override string ToString() => IsDisposed ? "tensor(disposed)" : $"tensor(shape=[{string.Join(", ", shape)}], dtype={dtype}, device={device})";
     }
 }
+
+public static partial class torch
+{
+    public partial class Tensor
+    {
+        /// <summary>Number of dimensions (Python's t.dim()).</summary>
+        public long dim() => Dimensions;
+    }
+
+    /// <summary>Limits of a floating-point dtype (torch.finfo), e.g. finfo(Float32).min for attention masks.</summary>
+    public static (double min, double max, double eps) finfo(ScalarType dtype) => dtype switch
+    {
+        ScalarType.Float32 => (float.MinValue, float.MaxValue, 1.1920928955078125e-07),
+        ScalarType.Float64 => (double.MinValue, double.MaxValue, 2.220446049250313e-16),
+        ScalarType.Float16 => (-65504.0, 65504.0, 0.0009765625),
+        ScalarType.BFloat16 => (-3.3895313892515355e+38, 3.3895313892515355e+38, 0.0078125),
+        _ => throw new ArgumentException($"finfo needs a floating-point dtype, not {dtype}", nameof(dtype)),
+    };
+}
