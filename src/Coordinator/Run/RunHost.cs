@@ -33,6 +33,8 @@ public static class RunHost
         try
         {
             prepared = PreparedRun.Prepare(options, bootstrap);
+            // Before anything in an existing folder is touched (even leftovers of interrupted writes): it must be this run's.
+            RunFolder.CheckConfiguration(options);
             latest = FindResumePoint(options, prepared);
             folder = RunFolder.Open(options);
         }
