@@ -22,6 +22,16 @@ public sealed partial class ExactResumeTests(TinyRun tiny, ITestOutputHelper out
     private static bool HasTemporary(string folder, string prefix) =>
         Directory.Exists(folder) && Directory.EnumerateFileSystemEntries(folder, prefix + "*").Any();
 
+    private static List<string> Leftovers(string run) =>
+        Directory.EnumerateFileSystemEntries(run, ".tmp-*", SearchOption.AllDirectories).Select(p => Path.GetFileName(p)).ToList();
+
+    /// <summary>What a kill left half-written is removed (and logged) by the next start.</summary>
+    private static void AssertRemoved(IEnumerable<string> leftovers, ProcessOutcome next)
+    {
+        foreach (var leftover in leftovers)
+            Assert.Contains(next.Lines, line => line.Contains("Removed leftover") && line.Contains(leftover));
+    }
+
     [Fact]
     public async Task A_run_killed_repeatedly_and_resumed_ends_with_the_uninterrupted_weights()
     {
@@ -40,19 +50,20 @@ public sealed partial class ExactResumeTests(TinyRun tiny, ITestOutputHelper out
             ("while the final model is being written", null, () => HasTemporary(run, ".tmp-model-")),
         };
         var resumedFrom = new List<string>();
+        List<string> leftovers = [];
         foreach (var (name, onLine, when) in killPoints)
         {
             var started = watch.Elapsed;
             var outcome = await OrchestratorProcess.RunAsync(tiny.Arguments(run), tiny.Root, onLine, when);
             Assert.True(outcome.Killed, $"the run ended (exit code {outcome.ExitCode}) before the kill point '{name}':\n{outcome.Tail()}");
-            var leftovers = Directory.Exists(checkpoints)
-                ? Directory.EnumerateFileSystemEntries(checkpoints, ".tmp-*").Select(Path.GetFileName).ToList()
-                : [];
+            AssertRemoved(leftovers, outcome);
+            leftovers = Leftovers(run);
             resumedFrom.Add(outcome.Lines.FirstOrDefault(l => l.Contains("Resuming")) ?? "(fresh start)");
             output.WriteLine($"killed {name} after {(watch.Elapsed - started).TotalSeconds:F1} s; {resumedFrom[^1]}; leftovers: [{string.Join(", ", leftovers)}]");
         }
 
         var last = await OrchestratorProcess.RunAsync(tiny.Arguments(run), tiny.Root);
+        AssertRemoved(leftovers, last);
         output.WriteLine($"last start: {last.Lines.FirstOrDefault(l => l.Contains("Resuming"))}; total {watch.Elapsed.TotalSeconds:F1} s");
         Assert.True(last.ExitCode == 0, $"the last start failed with {last.ExitCode}:\n{last.Tail()}");
         // Every start after the first resumed from a checkpoint, never from scratch.
