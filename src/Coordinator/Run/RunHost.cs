@@ -40,7 +40,8 @@ public static class RunHost
             folder = RunFolder.Open(options);
             leftovers = [.. leftovers, .. RemoveUnfinishedFinalModels(folder.Directory)];
         }
-        catch (Exception error) when (error is RunInputException or RunConfigurationMismatchException or OptionsValidationException)
+        // InvalidDataException: a damaged run.json (its message names the file and line).
+        catch (Exception error) when (error is RunInputException or RunConfigurationMismatchException or OptionsValidationException or InvalidDataException)
         {
             console.WriteLine($"error: {error.Message}");
             return BadInput;
