@@ -74,6 +74,22 @@ public sealed class BadInputTests(TinyRun tiny)
         Assert.Equal(before, Snapshot(output));
     }
 
+    [Fact]
+    public async Task A_damaged_run_json_is_refused_naming_the_file()
+    {
+        var output = tiny.NewRunFolder("damaged-run-json");
+        Directory.CreateDirectory(output);
+        var manifest = Path.Combine(output, "run.json");
+        File.WriteAllText(manifest, "{\"format_version\": 1, \"run_id\": ");
+        var before = Snapshot(output);
+
+        var outcome = await OrchestratorProcess.RunAsync(tiny.Arguments(output), tiny.Root);
+
+        Assert.True(outcome.ExitCode == 2, $"exit code {outcome.ExitCode}, expected 2:\n{outcome.Tail()}");
+        Assert.Contains(manifest, outcome.Output);
+        Assert.Equal(before, Snapshot(output));
+    }
+
     /// <summary>Every file and folder under <paramref name="folder"/> with its content hash.</summary>
     private static List<string> Snapshot(string folder) =>
         Directory.EnumerateFileSystemEntries(folder, "*", SearchOption.AllDirectories)
