@@ -41,25 +41,28 @@ public sealed partial class ExactResumeTests(TinyRun tiny, ITestOutputHelper out
         var run = tiny.NewRunFolder("killed");
         var checkpoints = Path.Combine(run, "checkpoints");
 
-        var killPoints = new (string Name, Func<string, bool>? OnLine, Func<bool>? When)[]
+        // The last point is a window of a few tens of milliseconds: on a loaded machine the poll may miss it
+        // and the run finish on its own, which is allowed (the restart then resumes at the very end).
+        var killPoints = new (string Name, Func<string, bool>? OnLine, Func<bool>? When, bool MayFinish)[]
         {
-            ("after step 5 (nothing committed but step-000004)", AfterStep(5), null),
-            ("after step 11 (resumed from step-000004)", AfterStep(11), null),
-            ("while epoch-0002 is being written (else after step 17)", AfterStep(17), () => HasTemporary(checkpoints, ".tmp-epoch-0002-")),
-            ("after step 19", AfterStep(19), null),
-            ("while the final model is being written", null, () => HasTemporary(run, ".tmp-model-")),
+            ("after step 5 (nothing committed but step-000004)", AfterStep(5), null, false),
+            ("after step 11 (resumed from step-000004)", AfterStep(11), null, false),
+            ("while epoch-0002 is being written (else after step 17)", AfterStep(17), () => HasTemporary(checkpoints, ".tmp-epoch-0002-"), false),
+            ("after step 19", AfterStep(19), null, false),
+            ("while the final model is being written", null, () => HasTemporary(run, ".tmp-model-"), true),
         };
         var resumedFrom = new List<string>();
         List<string> leftovers = [];
-        foreach (var (name, onLine, when) in killPoints)
+        foreach (var (name, onLine, when, mayFinish) in killPoints)
         {
             var started = watch.Elapsed;
             var outcome = await OrchestratorProcess.RunAsync(tiny.Arguments(run), tiny.Root, onLine, when);
-            Assert.True(outcome.Killed, $"the run ended (exit code {outcome.ExitCode}) before the kill point '{name}':\n{outcome.Tail()}");
+            Assert.True(outcome.Killed || (mayFinish && outcome.ExitCode == 0),
+                $"the run ended (exit code {outcome.ExitCode}) before the kill point '{name}':\n{outcome.Tail()}");
             AssertRemoved(leftovers, outcome);
             leftovers = Leftovers(run);
             resumedFrom.Add(outcome.Lines.FirstOrDefault(l => l.Contains("Resuming")) ?? "(fresh start)");
-            output.WriteLine($"killed {name} after {(watch.Elapsed - started).TotalSeconds:F1} s; {resumedFrom[^1]}; leftovers: [{string.Join(", ", leftovers)}]");
+            output.WriteLine($"{(outcome.Killed ? "killed" : "NOT killed (finished first)")} {name} after {(watch.Elapsed - started).TotalSeconds:F1} s; {resumedFrom[^1]}; leftovers: [{string.Join(", ", leftovers)}]");
         }
 
         var last = await OrchestratorProcess.RunAsync(tiny.Arguments(run), tiny.Root);
