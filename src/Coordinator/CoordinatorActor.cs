@@ -336,7 +336,7 @@ public sealed class CoordinatorActor(RunContext run, TaskCompletionSource<RunOut
     private void SaveFinalModel()
     {
         var target = run.FinalModelDirectory;
-        var temp = Path.Combine(run.Folder.Directory, $".tmp-model-{Guid.NewGuid():N}");
+        var temp = Path.Combine(run.Folder.Directory, $"{RunContext.UnfinishedModelPrefix}{Guid.NewGuid():N}");
         var rankZero = workers[0];
         var tokenizerSource = run.Prepared.ModelDirectory;
         Task.Run(async () =>

@@ -44,6 +44,7 @@ public static class TrainCommand
         if (!DefaultRun.Applies(given)) return TrainOptionsLoader.Load(configPath, overrides);
 
         var merged = TrainOptionsLoader.ApplyOverrides(DefaultRun.Defaults(), overrides, problems);
+        merged = merged with { ModelPath = DefaultRun.BaseModelFolder(merged) };
         problems.AddRange(TrainOptionsValidator.Problems(merged));
         if (problems.Count > 0) throw new OptionsValidationException(problems);
         DefaultRun.EnsureBaseModel(merged.ModelPath!, Path.Combine(DefaultRun.DataRoot, "vocab.txt"), DefaultRun.BundledNerLabels());

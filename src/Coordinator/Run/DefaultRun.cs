@@ -22,7 +22,6 @@ public static class DefaultRun
     {
         Task = TrainTask.Ner,
         DataPath = Path.Combine(DataRoot, "ner"),
-        ModelPath = Path.Combine("runs", "default-base-model"),
         OutputDir = Path.Combine("runs", "default"),
         Workers = 2,
         NumTrainEpochs = 3,
@@ -33,6 +32,16 @@ public static class DefaultRun
         LoggingSteps = 10,
         MaxLength = 64,
     };
+
+    /// <summary>
+    /// Where the default run keeps its base model: next to the run folder (runs/default-base-model for
+    /// runs/default), so a run with --output elsewhere leaves the current directory alone.
+    /// </summary>
+    public static string BaseModelFolder(TrainOptions options)
+    {
+        var runFolder = Path.GetFullPath(options.ResolvedOutputDir());
+        return Path.Combine(Path.GetDirectoryName(Path.TrimEndingDirectorySeparator(runFolder)) ?? runFolder, "default-base-model");
+    }
 
     /// <summary>Creates the tiny base model (deterministic, seed 42) unless it is already there.</summary>
     public static void EnsureBaseModel(string folder, string vocabularyFile, IReadOnlyList<string> labels)

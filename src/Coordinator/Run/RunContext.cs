@@ -17,6 +17,9 @@ public sealed record RunContext(
 {
     public TrainOptions Options => Prepared.Options;
     public TrainingPlan Plan => Prepared.Plan;
+    /// <summary>The final model is written to a folder of this prefix in the run folder, then renamed to model/.</summary>
+    public const string UnfinishedModelPrefix = ".tmp-model-";
+
     public string FinalModelDirectory => Path.Combine(Folder.Directory, "model");
 
     /// <summary>How long a collective may wait for a peer before it raises (never the 30 minutes of NCCL's default).</summary>

@@ -30,13 +30,18 @@ public static class RunHost
         PreparedRun prepared;
         RunFolderState folder;
         LatestCheckpoint latest;
+        IReadOnlyList<string> leftovers;
         try
         {
             prepared = PreparedRun.Prepare(options, bootstrap);
-            latest = FindResumePoint(options, prepared);
+            // Before anything in an existing folder is touched (even leftovers of interrupted writes): it must be this run's.
+            RunFolder.CheckConfiguration(options);
+            (latest, leftovers) = FindResumePoint(options, prepared);
             folder = RunFolder.Open(options);
+            leftovers = [.. leftovers, .. RemoveUnfinishedFinalModels(folder.Directory)];
         }
-        catch (Exception error) when (error is RunInputException or RunConfigurationMismatchException or OptionsValidationException)
+        // InvalidDataException: a damaged run.json (its message names the file and line).
+        catch (Exception error) when (error is RunInputException or RunConfigurationMismatchException or OptionsValidationException or InvalidDataException)
         {
             console.WriteLine($"error: {error.Message}");
             return BadInput;
@@ -47,6 +52,8 @@ public static class RunHost
             Role = "coordinator", RunId = folder.RunId, RunDirectory = folder.Directory, Format = options.LogFormat, ConsoleWriter = consoleWriter,
         });
         var logger = logging.Logger;
+        foreach (var leftover in leftovers)
+            logger.Information("Removed leftover {Temporary} of an interrupted write", leftover);
         foreach (var damaged in latest.Skipped)
             logger.Warning("Skipping damaged checkpoint {Checkpoint}: {Reason}", damaged.Name, damaged.Reason);
         if (latest.Checkpoint is { } resume)
@@ -82,17 +89,29 @@ public static class RunHost
     }
 
     /// <summary>The newest complete checkpoint of the run folder (damaged ones skipped), checked against this run.</summary>
-    private static LatestCheckpoint FindResumePoint(TrainOptions options, PreparedRun prepared)
+    private static (LatestCheckpoint, IReadOnlyList<string> Removed) FindResumePoint(TrainOptions options, PreparedRun prepared)
     {
         var directory = Path.Combine(options.ResolvedOutputDir(), "checkpoints");
-        if (!Directory.Exists(directory)) return new LatestCheckpoint(null, []);
+        if (!Directory.Exists(directory)) return (new LatestCheckpoint(null, []), []);
         var store = new CheckpointStore(directory);
-        store.RemoveTemporaryFolders();
+        var removed = store.RemoveTemporaryFolders();
         var latest = store.FindLatest();
         if (latest.Checkpoint is { } checkpoint && checkpoint.State.WorldSize != options.Workers)
             throw new RunInputException(
                 $"{checkpoint.FullPath} was written by {checkpoint.State.WorldSize} workers; resume with --workers {checkpoint.State.WorldSize} " +
                 "(an exact resume replays the same shards and random streams)");
-        return latest;
+        return (latest, removed);
+    }
+
+    /// <summary>A kill during the final save leaves a temporary model folder behind; nothing else would ever remove it.</summary>
+    private static IReadOnlyList<string> RemoveUnfinishedFinalModels(string runDirectory)
+    {
+        var removed = new List<string>();
+        foreach (var folder in Directory.EnumerateDirectories(runDirectory, RunContext.UnfinishedModelPrefix + "*"))
+        {
+            Directory.Delete(folder, recursive: true);
+            removed.Add(Path.GetFileName(folder));
+        }
+        return removed;
     }
 }

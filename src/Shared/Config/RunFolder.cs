@@ -27,20 +27,31 @@ public static class RunFolder
     public static RunFolderState Open(TrainOptions options, string? runId = null, TimeProvider? clock = null)
     {
         var directory = options.ResolvedOutputDir();
-        var manifestPath = Path.Combine(directory, RunManifest.FileName);
-        if (File.Exists(manifestPath))
-        {
-            var existing = RunManifest.Read(manifestPath);
-            var differences = existing.Differences(options);
-            if (existing.ConfigurationHash != ConfigurationHash.Compute(options))
-                throw new RunConfigurationMismatchException(directory, differences.Where(d => d.Trajectory).ToArray());
+        if (ReadExisting(options) is (var existing, var differences))
             return new RunFolderState(directory, existing.RunId, IsResume: true, existing, differences.Where(d => !d.Trajectory).ToArray());
-        }
 
         Directory.CreateDirectory(directory);
         var manifest = RunManifest.Create(options, runId ?? NewRunId(), (clock ?? TimeProvider.System).GetUtcNow());
         manifest.Write(directory);
         return new RunFolderState(directory, manifest.RunId, IsResume: false, manifest, []);
+    }
+
+    /// <summary>
+    /// Reads only: throws <see cref="RunConfigurationMismatchException"/> when the folder's run.json records
+    /// another configuration. Call it before touching anything in an existing folder.
+    /// </summary>
+    public static void CheckConfiguration(TrainOptions options) => ReadExisting(options);
+
+    private static (RunManifest Manifest, IReadOnlyList<OptionDifference> Differences)? ReadExisting(TrainOptions options)
+    {
+        var directory = options.ResolvedOutputDir();
+        var manifestPath = Path.Combine(directory, RunManifest.FileName);
+        if (!File.Exists(manifestPath)) return null;
+        var existing = RunManifest.Read(manifestPath);
+        var differences = existing.Differences(options);
+        if (existing.ConfigurationHash != ConfigurationHash.Compute(options))
+            throw new RunConfigurationMismatchException(directory, differences.Where(d => d.Trajectory).ToArray());
+        return (existing, differences);
     }
 
     /// <summary>Sortable and unique enough for humans: 20261122-081500-3f9a1c.</summary>

@@ -67,6 +67,23 @@ public class RunFolderTests
     }
 
     [Fact]
+    public void Checking_the_configuration_only_reads()
+    {
+        using var tmp = new TempDirectory();
+        var runDir = Path.Combine(tmp.Path, "x");
+        RunFolder.CheckConfiguration(Options(runDir));
+        Assert.False(Directory.Exists(runDir));
+
+        RunFolder.Open(Options(runDir));
+        var before = File.ReadAllBytes(Path.Combine(runDir, "run.json"));
+        RunFolder.CheckConfiguration(Options(runDir) with { LoggingSteps = 1 });
+        var e = Assert.Throws<RunConfigurationMismatchException>(() => RunFolder.CheckConfiguration(Options(runDir) with { LearningRate = 3e-5 }));
+        Assert.Equal("learning_rate 2e-05 -> 3e-05", Assert.Single(e.Differences).ToString());
+        Assert.Equal(["run.json"], Directory.EnumerateFileSystemEntries(runDir).Select(Path.GetFileName));
+        Assert.Equal(before, File.ReadAllBytes(Path.Combine(runDir, "run.json")));
+    }
+
+    [Fact]
     public void Differences_print_choices_lists_and_unset_values_readably()
     {
         using var tmp = new TempDirectory();

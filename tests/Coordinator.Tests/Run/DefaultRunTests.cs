@@ -1,0 +1,89 @@
+using System.Diagnostics;
+using System.Text.Json.Nodes;
+using Orchestrator.Shared.Checkpoints;
+using Xunit.Abstractions;
+
+namespace Orchestrator.Coordinator.Tests.Run;
+
+/// <summary>
+/// The newcomer's journey and CI's proof of the main job: `orchestrator train` with no model or data
+/// trains the tiny default model on the bundled NER data with two workers, learns it, and leaves a
+/// complete run folder.
+/// </summary>
+[Collection(TrainingRunsCollection.Name)]
+public sealed class DefaultRunTests(ITestOutputHelper output) : IDisposable
+{
+    private static readonly string[] CheckpointFiles =
+        ["model.safetensors", "config.json", "vocab.txt", "tokenizer_config.json", "optimizer.safetensors", "trainer_state.json", "manifest.json"];
+
+    private readonly TempDirectory _temp = new();
+
+    public void Dispose() => _temp.Dispose();
+
+    [Fact]
+    public async Task The_embedded_default_run_learns_the_bundled_data_and_leaves_a_complete_run_folder()
+    {
+        var workingDirectory = _temp.Combine("cwd");
+        Directory.CreateDirectory(workingDirectory);
+        var run = _temp.Combine("runs", "default");
+        var watch = Stopwatch.StartNew();
+
+        var outcome = await OrchestratorProcess.RunAsync(["train", "--output", run], workingDirectory, timeout: TimeSpan.FromMinutes(5));
+
+        output.WriteLine($"default run: {watch.Elapsed.TotalSeconds:F1} s");
+        Assert.True(outcome.ExitCode == 0, $"exit code {outcome.ExitCode}:\n{outcome.Tail()}");
+        // The base model is made next to the run folder; the current directory is left alone.
+        Assert.True(File.Exists(_temp.Combine("runs", "default-base-model", "model.safetensors")));
+        Assert.Empty(Directory.EnumerateFileSystemEntries(workingDirectory));
+
+        Assert.True(File.Exists(Path.Combine(run, "run.json")));
+        var checkpoints = Path.Combine(run, "checkpoints");
+        string[] epochs = ["epoch-0001", "epoch-0002", "epoch-0003"];
+        foreach (var epoch in epochs)
+            foreach (var file in CheckpointFiles)
+                Assert.True(File.Exists(Path.Combine(checkpoints, epoch, file)), $"{epoch}/{file} is missing");
+        Assert.Equal("epoch-0003", File.ReadAllText(Path.Combine(checkpoints, "latest")).Trim());
+        var scan = new CheckpointStore(checkpoints).Scan();
+        Assert.Empty(scan.Damaged);
+        Assert.Equal(epochs, scan.Valid.Select(c => c.Name));
+
+        var config = JsonNode.Parse(File.ReadAllText(Path.Combine(checkpoints, "epoch-0003", "config.json")))!;
+        Assert.Equal(9, config["id2label"]!.AsObject().Count);
+        Assert.Equal("B-PER", (string?)config["id2label"]!["1"]);
+
+        var state = JsonNode.Parse(File.ReadAllText(Path.Combine(checkpoints, "epoch-0003", "trainer_state.json")))!;
+        var evaluations = state["metric_history"]!.AsArray();
+        Assert.Equal(3, evaluations.Count);
+        var f1 = (double)evaluations[^1]!["metrics"]!["f1"]!;
+        output.WriteLine($"validation F1 after 3 epochs: {f1:F4}");
+        Assert.True(f1 > 0.9, $"validation F1 {f1:F4} is not above 0.9");
+
+        Assert.True(File.Exists(Path.Combine(run, "model", "model.safetensors")));
+        Assert.True(File.Exists(Path.Combine(run, "model", "config.json")));
+        Assert.False(File.Exists(Path.Combine(run, "model", "optimizer.safetensors")));
+
+        var events = Directory.EnumerateFiles(Path.Combine(run, "logs"), "*.jsonl")
+            .SelectMany(File.ReadLines)
+            .Select(line => JsonNode.Parse(line)!.AsObject())
+            .ToList();
+        Assert.NotEmpty(events);
+        var runId = (string?)JsonNode.Parse(File.ReadAllText(Path.Combine(run, "run.json")))!["run_id"];
+        Assert.All(events, e =>
+        {
+            Assert.Equal(runId, (string?)e["RunId"]);
+            Assert.Contains((string?)e["Role"], new[] { "coordinator", "worker" });
+            Assert.NotNull(e["Rank"]);
+        });
+        Assert.Contains(events, e => (string?)e["Role"] == "worker" && (int)e["Rank"]! == 1);
+        var progress = events.Where(e => e["Loss"] is not null && ((string?)e["template"])?.Contains("{Loss") == true).ToList();
+        Assert.True(progress.Count >= 10, $"only {progress.Count} progress events");
+        Assert.All(progress, e =>
+        {
+            Assert.InRange((int)e["Epoch"]!, 1, 3);
+            Assert.True((long)e["Step"]! > 0);
+            Assert.True(double.IsFinite((double)e["Loss"]!));
+        });
+        // Loss falls: the last reported loss is well below the first.
+        Assert.True((double)progress[^1]["Loss"]! < (double)progress[0]["Loss"]! / 2);
+    }
+}
