@@ -84,13 +84,16 @@ public sealed class ModelReplica : IDisposable
         }
 
         collectives.SumInPlace(flat.Grad);
+        // The reported loss is the global one (Trainer gathers and averages it across processes): rank
+        // 0's own mean would differ from the loss one worker with the whole batch reports.
+        var loss = collectives.Sum(lossSum)[0] / globalCount;
         var gradNorm = flat.clip_grad_norm_(settings.MaxGradNorm);
         var learningRate = settings.Plan.LearningRate(settings.PeakLearningRate, (int)CompletedSteps);
         Array.Fill(optimizer.GroupLr, learningRate);
         optimizer.step();
         flat.zero_grad();
         CompletedSteps++;
-        return new StepResult(CompletedSteps, lossSum / Math.Max(1, localCount), learningRate, gradNorm, samples);
+        return new StepResult(CompletedSteps, loss, learningRate, gradNorm, samples);
     }
 
     /// <summary>
