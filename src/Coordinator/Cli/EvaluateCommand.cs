@@ -34,9 +34,9 @@ public static class EvaluateCommand
         Description = "Maximum sequence length in tokens, as in training", DefaultValueFactory = _ => new TrainOptions().MaxLength,
     };
     private static readonly Option<bool> FirstSubtokenOption = new("--label-first-subtoken-only") { Description = "Score only each word's first sub-token, as the run trained" };
-    private static readonly Option<string> TextColumnOption = new("--text-column") { Description = "Classification: the text field", DefaultValueFactory = _ => "text" };
+    private static readonly Option<string?> TextColumnOption = new("--text-column") { Description = "Classification: the text field (default: text, sentence1, #1 String... whichever is present)" };
     private static readonly Option<string?> PairColumnOption = new("--text-pair-column") { Description = "Classification: the second text of a pair" };
-    private static readonly Option<string> LabelColumnOption = new("--label-column") { Description = "Classification: the label field", DefaultValueFactory = _ => "label" };
+    private static readonly Option<string?> LabelColumnOption = new("--label-column") { Description = "Classification: the label field (default: label, Quality, labels, whichever is present)" };
     private static readonly Option<bool> JsonOption = new("--json") { Description = "Print the metrics as one JSON object" };
 
     public static Command Create()
@@ -87,9 +87,9 @@ public static class EvaluateCommand
             BatchSize = parse.GetValue(BatchSizeOption),
             MaxLength = parse.GetValue(MaxLengthOption),
             LabelFirstSubtokenOnly = parse.GetValue(FirstSubtokenOption),
-            TextColumn = parse.GetValue(TextColumnOption)!,
+            TextColumn = parse.GetValue(TextColumnOption),
             TextPairColumn = parse.GetValue(PairColumnOption),
-            LabelColumn = parse.GetValue(LabelColumnOption)!,
+            LabelColumn = parse.GetValue(LabelColumnOption),
         };
         return new EvaluateSettings(request, parse.GetValue(JsonOption));
     }

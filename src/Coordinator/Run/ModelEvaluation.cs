@@ -25,11 +25,12 @@ public sealed record EvaluationRequest(string ModelDirectory, string DataPath)
 
     public bool LabelFirstSubtokenOnly { get; init; }
 
-    public string TextColumn { get; init; } = "text";
+    /// <summary>Null: the usual names (text, sentence1, #1 String...), as in training.</summary>
+    public string? TextColumn { get; init; }
 
     public string? TextPairColumn { get; init; }
 
-    public string LabelColumn { get; init; } = "label";
+    public string? LabelColumn { get; init; }
 }
 
 /// <summary>The scores of one evaluation and what was scored.</summary>
