@@ -21,7 +21,7 @@ public sealed record EvaluateSettings(EvaluationRequest Request, bool Json);
 public static class EvaluateCommand
 {
     private static readonly Option<string> ModelOption = new("--model") { Description = "Fine-tuned model folder (config.json, model.safetensors, tokenizer files)", Required = true };
-    private static readonly Option<string> DataOption = new("--data") { Description = "Dataset folder (or file) holding the split", Required = true };
+    private static readonly Option<string> DataOption = new("--data") { Description = "Dataset folder holding the split, or a single file to score", Required = true };
     private static readonly Option<string> SplitOption = new("--split")
     {
         Description = "validation or test", DefaultValueFactory = _ => "validation",

@@ -70,21 +70,23 @@ public static class ModelEvaluation
         try
         {
             var dataset = TaskDataset.Open(request.DataPath, PreparedRun.DataOptionsFor(options));
-            dataFile = dataset.Folder.Require(request.Split);
+            // A single file given as the data is the one to score (TaskDataset files it as the train split).
+            var split = File.Exists(request.DataPath) ? Split.Train : request.Split;
+            dataFile = dataset.Folder.Require(split);
             var unknown = dataset.Labels.Names.Where(name => !labels.Contains(name)).ToList();
             if (unknown.Count > 0)
                 throw new RunInputException(
                     $"{dataset.LabelSource}: the data's labels {string.Join(", ", unknown)} are not among the model's id2label ({labels}) in {configPath}");
             var encoder = new DatasetEncoder(tokenizer, Math.Min(request.MaxLength, config.MaxPositionEmbeddings));
             examples = modelTask == ModelTask.TokenClassification
-                ? encoder.EncodeTokens(dataset.ReadTokens(request.Split).ToList(), new LabelAligner(labels, request.LabelFirstSubtokenOnly))
-                : encoder.EncodeClassification(dataset.ReadClassification(request.Split).ToList(), labels);
+                ? encoder.EncodeTokens(dataset.ReadTokens(split).ToList(), new LabelAligner(labels, request.LabelFirstSubtokenOnly))
+                : encoder.EncodeClassification(dataset.ReadClassification(split).ToList(), labels);
         }
         catch (Exception error) when (error is DataFormatException or IOException or InvalidDataException)
         {
             throw new RunInputException(error.Message, error);
         }
-        if (examples.Length == 0) throw new RunInputException($"{dataFile}: the {request.Split.ToString().ToLowerInvariant()} split is empty");
+        if (examples.Length == 0) throw new RunInputException($"{dataFile}: no examples to evaluate");
 
         var plan = DistributedShardPlan.ForEpoch(examples.Length, 1, 0, 0, shuffle: false);
         var collator = new Collator(tokenizer.PadTokenId, modelTask == ModelTask.TokenClassification ? LabelKind.PerToken : LabelKind.PerSequence);

@@ -76,6 +76,17 @@ public sealed class EvaluateCommandTests(TrainedNerRun run, Xunit.Abstractions.I
     }
 
     [Fact]
+    public void A_single_file_is_scored_like_the_folder_split_it_came_from()
+    {
+        var (folderCode, folder, _) = Invoke($"evaluate --model {run.Model} --data {run.Data} --json");
+        var (fileCode, file, error) = Invoke($"evaluate --model {run.Model} --data {Path.Combine(run.Data, "validation.conll")} --json");
+
+        Assert.Equal(0, folderCode);
+        Assert.True(fileCode == 0, error);
+        Assert.Equal(folder, file);
+    }
+
+    [Fact]
     public void A_missing_split_is_bad_input_naming_the_split()
     {
         var (code, output, error) = Invoke($"evaluate --model {run.Model} --data {run.Data} --split test");
