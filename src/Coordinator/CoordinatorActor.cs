@@ -289,7 +289,6 @@ public sealed class CoordinatorActor(RunContext run, TaskCompletionSource<RunOut
 
     private void OnCheckpointCommitted(CheckpointInfo checkpoint)
     {
-        log.Information("Checkpoint {Checkpoint} committed at step {Step}", checkpoint.Name, checkpoint.State.GlobalStep);
         run.Pusher.Enqueue(new PushRequest(checkpoint.FullPath, checkpoint.Name) { Card = Card() });
         if (run.Options.SaveTotalLimit is > 0)
         {
