@@ -34,6 +34,7 @@ public sealed class CoordinatorActor(RunContext run, TaskCompletionSource<RunOut
     private double? bestMetric = run.Resume?.State.BestMetric;
     private string? bestCheckpoint = run.Resume?.State.BestModelCheckpoint;
     private double segmentLoss;
+    private IReadOnlyList<ConsoleView.TypeScores> lastPerType = [];
     private bool finished;
 
     private int WorldSize => run.Options.Workers;
@@ -244,6 +245,7 @@ public sealed class CoordinatorActor(RunContext run, TaskCompletionSource<RunOut
         });
         log.Information("Evaluation at epoch {Epoch} step {Step} on {Examples} examples: {@Metrics}", epoch + 1, globalStep, scores.Examples, scores.Metrics);
         run.Observer.OnEvaluation(epoch + 1, globalStep, scores.Metrics, scores.Entities);
+        lastPerType = scores.Entities?.PerType.Select(t => new ConsoleView.TypeScores(t.Key, t.Value.Precision, t.Value.Recall, t.Value.F1, t.Value.Number)).ToList() ?? [];
         SaveOrContinue();
     }
 
@@ -309,7 +311,6 @@ public sealed class CoordinatorActor(RunContext run, TaskCompletionSource<RunOut
 
     private void OnCheckpointCommitted(CheckpointInfo checkpoint)
     {
-        log.Information("Checkpoint {Checkpoint} committed at step {Step}", checkpoint.Name, checkpoint.State.GlobalStep);
         run.Pusher.Enqueue(new PushRequest(checkpoint.FullPath, checkpoint.Name) { Card = Card() });
         if (run.Options.SaveTotalLimit is > 0)
         {
@@ -360,11 +361,19 @@ public sealed class CoordinatorActor(RunContext run, TaskCompletionSource<RunOut
     {
         BaseModel = Path.GetFileName(Path.TrimEndingDirectorySeparator(run.Prepared.ModelDirectory)),
         DatasetName = run.Options.DataPath is { } data ? Path.GetFileName(Path.TrimEndingDirectorySeparator(data)) : null,
-        Evaluations = evaluations.Select(e => new CardEvaluation(e.Epoch, (int)e.Step, null, e.Metrics)).ToList(),
+        Evaluations = evaluations.Select((e, i) => new CardEvaluation(e.Epoch, (int)e.Step, TrainingLossSince(i == 0 ? 0 : evaluations[i - 1].Step, e.Step), e.Metrics)).ToList(),
+        FinalPerType = lastPerType,
         TrainingLoss = logHistory.Where(h => h.ContainsKey("loss")).Select(h => new LossPoint((int)h["step"], h["epoch"], h["loss"])).ToList(),
         WorldSize = WorldSize,
         TotalSteps = run.Plan.TotalSteps,
     };
+
+    /// <summary>Mean of the training losses logged in (from, to]: the card's "Training Loss" column ("No log" when none).</summary>
+    private double? TrainingLossSince(long from, long to)
+    {
+        var losses = logHistory.Where(h => h.ContainsKey("loss") && h["step"] > from && h["step"] <= to).Select(h => h["loss"]).ToList();
+        return losses.Count == 0 ? null : losses.Average();
+    }
 
     private void Fail(string reason)
     {

@@ -21,6 +21,10 @@ public sealed class WorkerActor(ILogger logger) : Actor
     private Shared.Config.TrainingPlan? plan;
     private int rank;
     private int intraOpThreads = 1;
+    // Trainer logs the mean loss of the steps since the last log, not the last step's: kept across
+    // segments so a window that spans an evaluation is still whole.
+    private double lossSinceLog;
+    private int stepsSinceLog;
 
     protected override Task OnReceive(object message)
     {
@@ -120,12 +124,16 @@ public sealed class WorkerActor(ILogger logger) : Actor
             samples += result.Samples;
             windowSamples += result.Samples;
             steps++;
+            lossSinceLog += result.Loss;
+            stepsSinceLog++;
             if (rank == 0 && segment.ProgressEvery > 0 && result.GlobalStep % segment.ProgressEvery == 0)
             {
-                coordinator.Tell(new TrainProgress(rank, segment.Epoch, result.GlobalStep, result.Loss, result.LearningRate, result.GradNorm,
+                coordinator.Tell(new TrainProgress(rank, segment.Epoch, result.GlobalStep, lossSinceLog / stepsSinceLog, result.LearningRate, result.GradNorm,
                     windowSamples * collectives.WorldSize / Math.Max(1e-9, windowWatch.Elapsed.TotalSeconds)), Self);
                 windowWatch.Restart();
                 windowSamples = 0;
+                lossSinceLog = 0;
+                stepsSinceLog = 0;
             }
         }
         var throughput = samples * collectives.WorldSize / Math.Max(1e-9, watch.Elapsed.TotalSeconds);

@@ -8,6 +8,7 @@ public static class CliCommands
     public static IEnumerable<Command> All()
     {
         yield return TrainCommand.Create();
+        yield return EvaluateCommand.Create();
         yield return DoctorCommand.Create();
         yield return DataCommand.Create();
         yield return VocabCommand.Create();

@@ -71,7 +71,7 @@ public sealed record PreparedRun(
         return new PreparedRun(options, task, modelDirectory, config, tokenizer, labels, train, validation, stats, plan);
     }
 
-    private static (ModelConfig, BertTokenizer) LoadModelFiles(string modelDirectory)
+    internal static (ModelConfig, BertTokenizer) LoadModelFiles(string modelDirectory)
     {
         try
         {
@@ -87,23 +87,7 @@ public sealed record PreparedRun(
 
     private static (LabelSet, Split, Split, ReadReport) ReadData(TrainOptions options, string dataPath)
     {
-        var dataOptions = new DataOptions
-        {
-            Task = options.Task switch
-            {
-                TrainTask.Ner => DataTask.Ner,
-                TrainTask.Pos => DataTask.Pos,
-                TrainTask.Chunk => DataTask.Chunk,
-                _ => DataTask.Classification,
-            },
-            SkipBadLines = options.SkipBadLines,
-            Columns = new ClassificationOptions
-            {
-                TextColumn = options.TextColumn,
-                PairColumn = options.TextPairColumn,
-                LabelColumn = options.LabelColumn,
-            },
-        };
+        var dataOptions = DataOptionsFor(options);
         var report = new ReadReport();
         try
         {
@@ -118,6 +102,25 @@ public sealed record PreparedRun(
             throw new RunInputException(error.Message, error);
         }
     }
+
+    /// <summary>How the run's options read the data folder (task, columns, bad lines).</summary>
+    internal static DataOptions DataOptionsFor(TrainOptions options) => new()
+    {
+        Task = options.Task switch
+        {
+            TrainTask.Ner => DataTask.Ner,
+            TrainTask.Pos => DataTask.Pos,
+            TrainTask.Chunk => DataTask.Chunk,
+            _ => DataTask.Classification,
+        },
+        SkipBadLines = options.SkipBadLines,
+        Columns = new ClassificationOptions
+        {
+            TextColumn = options.TextColumn,
+            PairColumn = options.TextPairColumn,
+            LabelColumn = options.LabelColumn,
+        },
+    };
 
     /// <summary>
     /// A fine-tuned head must have as many labels as the data; otherwise the first batch would fail deep

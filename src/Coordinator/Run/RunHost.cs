@@ -21,7 +21,9 @@ public static class RunHost
     public const int Failed = 1;
     public const int BadInput = 2;
 
-    public static async Task<int> TrainAsync(TrainOptions options, TextWriter? consoleWriter = null, CancellationToken cancellationToken = default)
+    /// <param name="pushRetry">Retries of background pushes; default <see cref="PushRetryOptions"/> (tests pass short delays).</param>
+    public static async Task<int> TrainAsync(TrainOptions options, TextWriter? consoleWriter = null, CancellationToken cancellationToken = default,
+        PushRetryOptions? pushRetry = null)
     {
         var console = consoleWriter ?? Console.Out;
         var bootstrap = new LoggerConfiguration().WriteTo.Sink(new TextWriterSink(
@@ -66,7 +68,7 @@ public static class RunHost
         await using var view = consoleWriter is null
             ? TrainingProgressView.ForConsole(options.LogFormat, prepared.Plan.Epochs, logging.ConsoleLevel)
             : new TrainingProgressView(ansi, prepared.Plan.Epochs, enabled: false);
-        var pusher = new ArtifactPusher(PushDestinations.CreateAll(options.PushTo, folder.Directory), logger);
+        var pusher = new ArtifactPusher(PushDestinations.CreateAll(options.PushTo, folder.Directory), logger, pushRetry);
         var checkpoints = new CheckpointStore(Path.Combine(folder.Directory, "checkpoints"), logger);
         var context = new RunContext(prepared, folder, logger, checkpoints, pusher,
             new ConsoleRunObserver(view, ansi, options.LogFormat == LogFormat.Text), latest.Checkpoint);

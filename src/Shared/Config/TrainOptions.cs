@@ -122,14 +122,14 @@ public sealed record TrainOptions
     [TrainOption("ignore_mismatched_sizes", "Re-initialise a classifier head whose shape does not match the labels", Trajectory = true)]
     public bool IgnoreMismatchedSizes { get; init; }
 
-    [TrainOption("text_column", "Classification: the text field", Trajectory = true)]
-    public string TextColumn { get; init; } = "text";
+    [TrainOption("text_column", "Classification: the text field; unset takes the first present of text, sentence, sentence1, #1 String, question1, premise, question", Trajectory = true)]
+    public string? TextColumn { get; init; }
 
-    [TrainOption("text_pair_column", "Classification: the second text of a pair; unset for single texts", Trajectory = true)]
+    [TrainOption("text_pair_column", "Classification: the second text of a pair; unset takes the first present of text_pair, sentence2, #2 String, question2, hypothesis (none: single texts)", Trajectory = true)]
     public string? TextPairColumn { get; init; }
 
-    [TrainOption("label_column", "Classification: the label field", Trajectory = true)]
-    public string LabelColumn { get; init; } = "label";
+    [TrainOption("label_column", "Classification: the label field; unset takes the first present of label, Quality, labels", Trajectory = true)]
+    public string? LabelColumn { get; init; }
 
     public double ResolvedLearningRate() =>
         LearningRate ?? (Task.IsTokenClassification() ? TokenTaskLearningRate : ClassificationLearningRate);

@@ -67,8 +67,9 @@ public static class TrainOptionsValidator
             Check(IsPushDestination(destination), $"push_to: '{destination}' is not a destination (expected file:///path or git+<url>)");
         if (o.Task == TrainTask.Classification)
         {
-            Check(!string.IsNullOrWhiteSpace(o.TextColumn), "text_column: must name the text field for classification");
-            Check(!string.IsNullOrWhiteSpace(o.LabelColumn), "label_column: must name the label field for classification");
+            // Unset columns are found by their usual names (GLUE, MRPC, IMDB); a given one must name something.
+            Check(o.TextColumn is null || !string.IsNullOrWhiteSpace(o.TextColumn), "text_column: must name the text field for classification, or be unset");
+            Check(o.LabelColumn is null || !string.IsNullOrWhiteSpace(o.LabelColumn), "label_column: must name the label field for classification, or be unset");
         }
 
         return problems;

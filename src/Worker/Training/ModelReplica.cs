@@ -3,7 +3,6 @@ using Orchestrator.Torch;
 using Orchestrator.Torch.Safetensors;
 using Orchestrator.Worker.Models;
 using Serilog;
-using F = Orchestrator.Torch.torch.nn.functional;
 
 namespace Orchestrator.Worker.Training;
 
@@ -78,107 +77,27 @@ public sealed class ModelReplica : IDisposable
             using var scope = torch.NewDisposeScope();
             var inputs = BatchTensors.From(batch);
             var output = Model.forward(inputs.InputIds, inputs.AttentionMask, inputs.TokenTypeIds);
-            var summed = SummedLoss(output.Logits, inputs.Labels);
+            var summed = TaskLoss.Summed(settings.Task, output.Logits, inputs.Labels);
             summed.div(globalCount).backward();
             lossSum += summed.item<float>();
         }
 
         collectives.SumInPlace(flat.Grad);
+        // The reported loss is the global one (Trainer gathers and averages it across processes): rank
+        // 0's own mean would differ from the loss one worker with the whole batch reports.
+        var loss = collectives.Sum(lossSum)[0] / globalCount;
         var gradNorm = flat.clip_grad_norm_(settings.MaxGradNorm);
         var learningRate = settings.Plan.LearningRate(settings.PeakLearningRate, (int)CompletedSteps);
         Array.Fill(optimizer.GroupLr, learningRate);
         optimizer.step();
         flat.zero_grad();
         CompletedSteps++;
-        return new StepResult(CompletedSteps, lossSum / Math.Max(1, localCount), learningRate, gradNorm, samples);
+        return new StepResult(CompletedSteps, loss, learningRate, gradNorm, samples);
     }
 
-    /// <summary>
-    /// Predicts this rank's evaluation shard, then pads every rank's rows to a common length with -100
-    /// and gathers them (Accelerate's pad_across_processes + gather). Every rank runs the same
-    /// collectives in the same order, so no rank can wait for a collective another skipped. Rows at
-    /// positions from <paramref name="realCount"/> on are the sampler's repeats: gathered (to keep
-    /// shapes equal) but left out of the loss; the coordinator drops them from the metrics.
-    /// </summary>
-    public (GatheredPredictions Gathered, double Loss) Evaluate(IReadOnlyList<Batch> batches, int realCount)
-    {
-        Model.Module.eval();
-        try
-        {
-            var rows = batches.Sum(b => b.Size);
-            var rowLength = settings.Task == ModelTask.TokenClassification ? batches.Select(b => b.SequenceLength).DefaultIfEmpty(1).Max() : 1;
-            var predictions = new long[rows * rowLength];
-            var labels = new long[rows * rowLength];
-            var indices = new long[rows];
-            Array.Fill(predictions, LabelAligner.IgnoreIndex);
-            Array.Fill(labels, LabelAligner.IgnoreIndex);
-            double lossSum = 0, lossCount = 0;
-            var row = 0;
-            using (torch.no_grad())
-            {
-                foreach (var batch in batches)
-                {
-                    using var scope = torch.NewDisposeScope();
-                    var inputs = BatchTensors.From(batch);
-                    var logits = Model.forward(inputs.InputIds, inputs.AttentionMask, inputs.TokenTypeIds).Logits;
-                    var predicted = logits.argmax(-1).data<long>();
-                    var width = predicted.Length / batch.Size;
-                    var lossLabels = (long[])batch.Labels.Clone();
-                    for (var i = 0; i < batch.Size; i++, row++)
-                    {
-                        indices[row] = batch.ExampleIndices[i];
-                        Array.Copy(predicted, i * width, predictions, row * rowLength, width);
-                        Array.Copy(batch.Labels, i * width, labels, row * rowLength, width);
-                        if (row >= realCount) Array.Fill(lossLabels, LabelAligner.IgnoreIndex, i * width, width);
-                    }
-                    var lossTargets = torch.tensor(lossLabels, inputs.Labels.shape);
-                    lossSum += SummedLoss(logits, lossTargets).item<float>();
-                    foreach (var label in lossLabels) if (label != LabelAligner.IgnoreIndex) lossCount++;
-                }
-            }
-
-            var totals = collectives.Sum(lossSum, lossCount);
-            var gathered = Gather(rows, rowLength, predictions, labels, indices);
-            return (gathered, totals[0] / Math.Max(1.0, totals[1]));
-        }
-        finally
-        {
-            Model.Module.train();
-        }
-    }
-
-    private GatheredPredictions Gather(int rows, int rowLength, long[] predictions, long[] labels, long[] indices)
-    {
-        using var scope = torch.NewDisposeScope();
-        var longest = (int)collectives.AllGather(torch.tensor(new long[] { rowLength })).Max(t => t.item<long>());
-        var padded = PadRows(rows, rowLength, longest, predictions);
-        var paddedLabels = PadRows(rows, rowLength, longest, labels);
-        long[] Gathered(long[] local, long[] shape) =>
-            collectives.AllGather(torch.tensor(local, shape)).SelectMany(t => t.data<long>()).ToArray();
-        return new GatheredPredictions(
-            collectives.WorldSize, rows, longest,
-            Gathered(padded, [rows, longest]),
-            Gathered(paddedLabels, [rows, longest]),
-            Gathered(indices, [rows]));
-    }
-
-    private static long[] PadRows(int rows, int from, int to, long[] values)
-    {
-        if (from == to) return values;
-        var result = new long[rows * to];
-        Array.Fill(result, LabelAligner.IgnoreIndex);
-        for (var r = 0; r < rows; r++) Array.Copy(values, r * from, result, r * to, from);
-        return result;
-    }
-
-    /// <summary>The task loss summed over labelled positions (-100 ignored); regression for one label.</summary>
-    private torch.Tensor SummedLoss(torch.Tensor logits, torch.Tensor labels)
-    {
-        var classes = logits.shape[^1];
-        if (settings.Task == ModelTask.SequenceClassification && classes == 1)
-            return F.mse_loss(logits.view(-1), labels.to(ScalarType.Float32).view(-1), torch.nn.Reduction.Sum);
-        return F.cross_entropy(logits.view(-1, classes), labels.view(-1), ignore_index: LabelAligner.IgnoreIndex, reduction: torch.nn.Reduction.Sum);
-    }
+    /// <summary>Predicts this rank's evaluation shard and gathers every rank's rows (see <see cref="ShardEvaluator"/>).</summary>
+    public (GatheredPredictions Gathered, double Loss) Evaluate(IReadOnlyList<Batch> batches, int realCount) =>
+        ShardEvaluator.Evaluate(Model, settings.Task, collectives, batches, realCount);
 
     /// <summary>save_pretrained into <paramref name="folder"/>: config, weights, tokenizer files.</summary>
     public void SaveModel(string folder, string tokenizerSource) => PretrainedModels.Save(Model, folder, tokenizerSource);

@@ -1,0 +1,114 @@
+using Orchestrator.Shared.Config;
+using Orchestrator.Shared.Data;
+using Orchestrator.Torch;
+using Orchestrator.Torch.Safetensors;
+using Orchestrator.Worker.Models;
+using Orchestrator.Worker.Training;
+using Serilog;
+
+namespace Orchestrator.Coordinator.Run;
+
+/// <summary>What `orchestrator evaluate` scores: a fine-tuned model folder on one split of a dataset.</summary>
+public sealed record EvaluationRequest(string ModelDirectory, string DataPath)
+{
+    public Split Split { get; init; } = Split.Validation;
+
+    /// <summary>Null: from the model's head (classification for a sequence head, ner for a token head).</summary>
+    public TrainTask? Task { get; init; }
+
+    public bool Strict { get; init; }
+
+    public int BatchSize { get; init; } = 32;
+
+    /// <summary>As in training: examples are cut to this many tokens (and to the model's position limit).</summary>
+    public int MaxLength { get; init; } = new TrainOptions().MaxLength;
+
+    public bool LabelFirstSubtokenOnly { get; init; }
+
+    /// <summary>Null: the usual names (text, sentence1, #1 String...), as in training.</summary>
+    public string? TextColumn { get; init; }
+
+    public string? TextPairColumn { get; init; }
+
+    public string? LabelColumn { get; init; }
+}
+
+/// <summary>The scores of one evaluation and what was scored.</summary>
+public sealed record ModelEvaluationResult(EvaluationScorer.Scores Scores, TrainTask Task, string DataFile);
+
+/// <summary>
+/// Evaluates a saved model in this process with the workers' own code path: one replica
+/// (<see cref="Collectives.Single"/>), <see cref="ShardEvaluator"/> and <see cref="EvaluationScorer"/>,
+/// so the numbers are those a training run reports for the same weights. Every input problem is a
+/// <see cref="RunInputException"/> naming the file.
+/// </summary>
+public static class ModelEvaluation
+{
+    public static ModelEvaluationResult Evaluate(EvaluationRequest request, ILogger? logger = null)
+    {
+        if (!Directory.Exists(request.ModelDirectory)) throw new RunInputException($"{request.ModelDirectory}: model folder not found");
+        if (!Directory.Exists(request.DataPath) && !File.Exists(request.DataPath)) throw new RunInputException($"{request.DataPath}: data folder not found");
+        if (request.BatchSize < 1) throw new RunInputException($"--batch-size must be at least 1 (got {request.BatchSize})");
+
+        var (config, tokenizer) = PreparedRun.LoadModelFiles(request.ModelDirectory);
+        var configPath = Path.Combine(request.ModelDirectory, ModelConfig.FileName);
+        var task = request.Task ?? (HasHead(config, "ForSequenceClassification") ? TrainTask.Classification : TrainTask.Ner);
+        var modelTask = task == TrainTask.Classification ? ModelTask.SequenceClassification : ModelTask.TokenClassification;
+        var head = modelTask == ModelTask.SequenceClassification ? "ForSequenceClassification" : "ForTokenClassification";
+        if (!HasHead(config, head))
+            throw new RunInputException(
+                $"{configPath}: architectures {string.Join(", ", config.Architectures ?? [])} has no *{head} head for task {task.ToConfigName()}; " +
+                "evaluate a fine-tuned model (a base model's head would be random)");
+        var labels = new LabelSet(config.Labels);
+
+        var options = new TrainOptions
+        {
+            Task = task, TextColumn = request.TextColumn, TextPairColumn = request.TextPairColumn, LabelColumn = request.LabelColumn,
+        };
+        EncodedExample[] examples;
+        string dataFile;
+        try
+        {
+            var dataset = TaskDataset.Open(request.DataPath, PreparedRun.DataOptionsFor(options));
+            // A single file given as the data is the one to score (TaskDataset files it as the train split).
+            var split = File.Exists(request.DataPath) ? Split.Train : request.Split;
+            dataFile = dataset.Folder.Require(split);
+            var unknown = dataset.Labels.Names.Where(name => !labels.Contains(name)).ToList();
+            if (unknown.Count > 0)
+                throw new RunInputException(
+                    $"{dataset.LabelSource}: the data's labels {string.Join(", ", unknown)} are not among the model's id2label ({labels}) in {configPath}");
+            var encoder = new DatasetEncoder(tokenizer, Math.Min(request.MaxLength, config.MaxPositionEmbeddings));
+            examples = modelTask == ModelTask.TokenClassification
+                ? encoder.EncodeTokens(dataset.ReadTokens(split).ToList(), new LabelAligner(labels, request.LabelFirstSubtokenOnly))
+                : encoder.EncodeClassification(dataset.ReadClassification(split).ToList(), labels);
+        }
+        catch (Exception error) when (error is DataFormatException or IOException or InvalidDataException)
+        {
+            throw new RunInputException(error.Message, error);
+        }
+        if (examples.Length == 0) throw new RunInputException($"{dataFile}: no examples to evaluate");
+
+        var plan = DistributedShardPlan.ForEpoch(examples.Length, 1, 0, 0, shuffle: false);
+        var collator = new Collator(tokenizer.PadTokenId, modelTask == ModelTask.TokenClassification ? LabelKind.PerToken : LabelKind.PerSequence);
+        var batches = collator.Batches(examples, plan.IndicesFor(0), request.BatchSize).ToList();
+        using var scope = torch.NewDisposeScope();
+        ITaskModel model;
+        try
+        {
+            model = PretrainedModels.Load(request.ModelDirectory, modelTask, labels.Names, logger: logger);
+        }
+        catch (Exception error) when (error is IOException or ModelConfigException or ModelCheckpointException or SafetensorsFormatException or InvalidDataException)
+        {
+            throw new RunInputException(error.Message, error);
+        }
+        using (model)
+        {
+            var (gathered, loss) = ShardEvaluator.Evaluate(model, modelTask, Collectives.Single, batches, examples.Length);
+            var scores = EvaluationScorer.Score(gathered, plan, modelTask, labels, request.Strict, loss);
+            return new ModelEvaluationResult(scores, task, dataFile);
+        }
+    }
+
+    private static bool HasHead(ModelConfig config, string suffix) =>
+        config.Architectures?.Any(a => a.EndsWith(suffix, StringComparison.Ordinal)) == true;
+}
