@@ -29,21 +29,24 @@ public static class RunOverheadBench
         };
         DefaultRun.EnsureBaseModel(options.ModelPath!, Path.Combine(DefaultRun.DataRoot, "vocab.txt"), DefaultRun.BundledNerLabels());
 
-        // The bare steps first (it also warms up libtorch, which would otherwise bill the run's start).
+        // The bare steps before and after the run, the faster of the two counting (so a noisy neighbour
+        // or a cold start can only make the run look worse, never better).
         var prepared = PreparedRun.Prepare(options, Serilog.Core.Logger.None);
-        // On a thread of its own, as a worker computes (OpenMP settings are per thread).
-        var stepSeconds = Task.Factory.StartNew(() => TimeTrainingSteps(prepared), TaskCreationOptions.LongRunning).GetAwaiter().GetResult();
+        double TimeSteps() =>
+            Task.Factory.StartNew(() => TimeTrainingSteps(prepared), TaskCreationOptions.LongRunning).GetAwaiter().GetResult();
+        var stepSecondsBefore = TimeSteps();
         var samples = (double)prepared.Plan.SamplesPerRank * workers * epochs;
 
         var watch = Stopwatch.StartNew();
         var exit = RunHost.TrainAsync(options, TextWriter.Null).GetAwaiter().GetResult();
         var runSeconds = watch.Elapsed.TotalSeconds;
-        Directory.Delete(root, recursive: true);
         if (exit != 0)
         {
             Console.Error.WriteLine($"the run failed with exit code {exit}");
             return exit;
         }
+        var stepSeconds = Math.Min(stepSecondsBefore, TimeSteps());
+        Directory.Delete(root, recursive: true);
 
         var stepOnly = samples / stepSeconds;
         var whole = samples / runSeconds;

@@ -13,4 +13,12 @@ var root = new RootCommand("Orchestrator: fine-tune BERT-family encoders across 
 foreach (var command in CliCommands.All())
     root.Subcommands.Add(command);
 
-return await root.Parse(args).InvokeAsync();
+// A command line that does not parse is bad input like any other: exit code 2 (as argparse does).
+var parse = root.Parse(args);
+if (parse.Errors.Count > 0)
+{
+    foreach (var error in parse.Errors) Console.Error.WriteLine($"error: {error.Message}");
+    Console.Error.WriteLine("Run with --help to see the commands and their options.");
+    return 2;
+}
+return await parse.InvokeAsync();

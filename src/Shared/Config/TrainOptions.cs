@@ -110,7 +110,7 @@ public sealed record TrainOptions
     [TrainOption("push_to", "Push destinations: file:///path or git+<url> (repeatable)")]
     public IReadOnlyList<string> PushTo { get; init; } = [];
 
-    [TrainOption("max_failures", "Worker failures the run survives before it gives up")]
+    [TrainOption("max_failures", "Worker failures a cluster run survives before it gives up (separate worker processes; a single-process run stops on a lost worker and resumes when started again)")]
     public int MaxFailures { get; init; } = 3;
 
     [TrainOption("log_format", "text (people) or json (JSON lines on stdout, for clusters)")]
