@@ -29,7 +29,7 @@ public class DoctorCommandTests
         Assert.Equal(JsonValueKind.False, root.GetProperty("collectives").GetProperty("nccl").ValueKind);
 
         var checks = root.GetProperty("checks").EnumerateArray().ToArray();
-        Assert.Equal(["tensor round trip", "gloo allreduce (2 ranks, loopback)"], checks.Select(c => c.GetProperty("name").GetString()));
+        Assert.Equal(["tensor round trip", "forward, backward and AdamW step", "gloo allreduce (2 ranks, loopback)"], checks.Select(c => c.GetProperty("name").GetString()));
         Assert.All(checks, c => Assert.True(c.GetProperty("passed").GetBoolean(), c.GetProperty("detail").GetString()));
         Assert.True(root.GetProperty("passed").GetBoolean());
         Assert.Equal(0, exitCode);
