@@ -1,3 +1,4 @@
+using Orchestrator.Shared.IO;
 using Serilog;
 
 namespace Orchestrator.Shared.Checkpoints;

@@ -1,3 +1,4 @@
+using Orchestrator.Shared.IO;
 using System.Globalization;
 using System.Text;
 using System.Text.Json;

@@ -1,50 +1,49 @@
+using System.Text;
+
 namespace Orchestrator.Shared.IO;
 
 /// <summary>
-/// Replaces a file so readers see either the old or the new content, never a torn one: the bytes go to a
-/// temporary file in the same folder, are flushed to disk, then renamed over the target (rename is atomic
-/// within one file system on POSIX).
+/// Writes a file so that readers see either the old content or the complete new content, even after a
+/// crash: write to a unique temporary name in the same folder, fsync it, rename over the target, fsync
+/// the folder.
 /// </summary>
 public static class AtomicFile
 {
-    public static void WriteAllText(string path, string contents) =>
-        WriteAllBytes(path, new System.Text.UTF8Encoding(encoderShouldEmitUTF8Identifier: false).GetBytes(contents));
-
-    public static void WriteAllBytes(string path, ReadOnlySpan<byte> contents)
+    public static void WriteAllBytes(string path, ReadOnlySpan<byte> bytes)
     {
-        var fullPath = Path.GetFullPath(path);
-        var directory = Path.GetDirectoryName(fullPath)!;
-        Directory.CreateDirectory(directory);
-        var temporary = Path.Combine(directory, $".{Path.GetFileName(fullPath)}.{Guid.NewGuid():N}.tmp");
+        var copy = bytes.ToArray();
+        Write(path, stream => stream.Write(copy));
+    }
+
+    public static void WriteAllText(string path, string text) =>
+        WriteAllBytes(path, new UTF8Encoding(encoderShouldEmitUTF8Identifier: false).GetBytes(text));
+
+    /// <summary>Streams content into the temporary file, then commits it.</summary>
+    public static void Write(string path, Action<Stream> writeContent)
+    {
+        var full = Path.GetFullPath(path);
+        var folder = Path.GetDirectoryName(full) ?? throw new ArgumentException($"No folder in path '{path}'.", nameof(path));
+        Directory.CreateDirectory(folder);
+        var temp = Path.Combine(folder, $".tmp-{Path.GetFileName(full)}-{Guid.NewGuid():N}");
         try
         {
-            using (var stream = new FileStream(temporary, FileMode.CreateNew, FileAccess.Write, FileShare.None))
+            using (var stream = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None))
             {
-                stream.Write(contents);
-                // Flush to the device before the rename, otherwise a crash can leave the new name with no data.
+                writeContent(stream);
                 stream.Flush(flushToDisk: true);
             }
-
-            File.Move(temporary, fullPath, overwrite: true);
+            File.Move(temp, full, overwrite: true);
         }
         catch
         {
-            TryDelete(temporary);
+            TryDelete(temp);
             throw;
         }
+        DurableIO.SyncDirectory(folder);
     }
 
     private static void TryDelete(string path)
     {
-        try
-        {
-            File.Delete(path);
-        }
-        catch (IOException)
-        {
-        }
-        catch (UnauthorizedAccessException)
-        {
-        }
+        try { File.Delete(path); } catch (IOException) { } catch (UnauthorizedAccessException) { }
     }
 }

@@ -1,3 +1,4 @@
+using Orchestrator.Shared.IO;
 using Orchestrator.Shared.Checkpoints;
 
 namespace Orchestrator.Shared.Tests.Checkpoints;

@@ -1,3 +1,4 @@
+using Orchestrator.Shared.IO;
 namespace Orchestrator.Shared.Data.Synthetic;
 
 /// <summary>

@@ -1,6 +1,6 @@
 using System.Runtime.InteropServices;
 
-namespace Orchestrator.Shared.Checkpoints;
+namespace Orchestrator.Shared.IO;
 
 /// <summary>
 /// fsync for files and directories. A rename is only durable once the directory holding it is synced:
