@@ -8,5 +8,6 @@ public static class CliCommands
     public static IEnumerable<Command> All()
     {
         yield return DoctorCommand.Create();
+        yield return InitModelCommand.Create();
     }
 }
