@@ -5,10 +5,11 @@
 modeling_bert.py and modeling_distilbert.py) with torch.nn and the same module and parameter names, and reads and
 writes checkpoints with the independent safetensors implementation next to it. It shares no code with the C# side.
 
-  check FOLDER INPUTS OUT
+  check FOLDER INPUTS OUT [TRAIN_SEED]
       Builds the architecture named in FOLDER/config.json, loads FOLDER/model.safetensors strictly (every name must
       match), runs the inputs in eval mode, back-propagates the loss and writes to OUT: logits, loss,
-      grad/<parameter> and param/<name> (the loaded state dict, to compare bytes and dtypes).
+      grad/<parameter> and param/<name> (the loaded state dict, to compare bytes and dtypes). With TRAIN_SEED the
+      model runs in training mode after torch.manual_seed(TRAIN_SEED), so dropout masks come from that seed.
   make FOLDER ARCH TASK LABELS SEED INPUTS OUT
       Writes a randomly initialised checkpoint (transformers' _init_weights, torch.manual_seed(SEED)) of a small
       ARCH (bert|distilbert) for TASK (token|sequence) with LABELS labels to FOLDER (config.json, model.safetensors),
@@ -418,15 +419,19 @@ def run(model, inputs):
     return model(inputs["input_ids"], inputs["attention_mask"], inputs.get("token_type_ids"), inputs.get("labels"))
 
 
-def check(folder, inputs_path, out):
+def check(folder, inputs_path, out, train_seed=None):
     with open(os.path.join(folder, "config.json")) as f:
         config = json.load(f)
     c = Cfg(config)
     model = ARCHITECTURES[config["architectures"][0]](c)
     state, _ = st.read(os.path.join(folder, "model.safetensors"))
     model.load_state_dict(state, strict=True)
-    model.eval()
     inputs, _ = st.read(inputs_path)
+    if train_seed is None:
+        model.eval()
+    else:
+        model.train()
+        torch.manual_seed(train_seed)
     logits, loss = run(model, inputs)
     loss.backward()
     result = {"logits": logits.detach(), "loss": loss.detach()}
@@ -497,7 +502,7 @@ def step(arch, size, batch, seq, steps):
 def main():
     command = sys.argv[1]
     if command == "check":
-        check(*sys.argv[2:5])
+        check(*sys.argv[2:5], *(int(a) for a in sys.argv[5:6]))
     elif command == "make":
         folder, arch, task, labels, seed, inputs_path, out = sys.argv[2:9]
         make(folder, arch, task, int(labels), int(seed), inputs_path, out)

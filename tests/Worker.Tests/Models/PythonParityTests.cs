@@ -39,12 +39,18 @@ public class PythonParityTests
         AssertParity(Tiny.Config("bert", labels: 3, activation: "gelu_new"), ModelTask.TokenClassification, regression: false);
     }
 
-    private static void AssertParity(ModelConfig config, ModelTask task, bool regression)
+    [Theory]
+    [MemberData(nameof(Cases))]
+    public void InTrainingModeDropoutDrawsTheSameMasksFromTheSameSeed(string modelType, ModelTask task)
+    {
+        AssertParity(Tiny.Config(modelType, labels: 5), task, regression: false, trainSeed: 2024);
+    }
+
+    private static void AssertParity(ModelConfig config, ModelTask task, bool regression, long? trainSeed = null)
     {
         using var folder = new TempFolder();
         using var scope = torch.NewDisposeScope();
         using var model = PretrainedModels.CreateRandom(config, task, seed: 1234);
-        model.Module.eval();
         var checkpoint = folder.Sub("model");
         PretrainedModels.Save(model, checkpoint);
         var inputs = Tiny.Inputs(task, config.NumLabels, regression);
@@ -52,14 +58,27 @@ public class PythonParityTests
         BertReference.WriteInputs(inputsPath, inputs);
         var outPath = folder.File("reference.safetensors");
 
-        BertReference.Run("check", checkpoint, inputsPath, outPath);
+        BertReference.Run(["check", checkpoint, inputsPath, outPath, .. trainSeed is { } s ? new[] { s.ToString() } : []]);
         var reference = BertReference.Read(outPath);
+
+        if (trainSeed is { } seed)
+        {
+            model.Module.train();
+            torch.manual_seed(seed);
+        }
+        else model.Module.eval();
 
         var output = Tiny.Run(model, inputs);
         output.Loss!.backward();
 
         Assertions.Close(reference["logits"], output.Logits, "logits", 1e-5);
         Assertions.Close(reference["loss"], output.Loss, "loss", 1e-6);
+        if (trainSeed is not null)
+            using (torch.no_grad())
+            {
+                model.Module.eval();
+                Assert.False(Tiny.Run(model, inputs).Logits.allclose(output.Logits), "training mode should drop units");
+            }
         var parameters = model.Module.named_parameters().ToList();
         foreach (var (name, parameter) in parameters)
         {
