@@ -10,7 +10,7 @@ namespace Orchestrator.Bench;
 /// <summary>
 /// One training step (forward, loss, backward, clip 1.0, AdamW, zero grad) of BERT token classification, ours vs
 /// plain PyTorch eager (tests/parity/bert_reference.py `step`) on the same libtorch, in the same run, same threads.
-/// Options: --sizes mini,base --seqs 32,128 --batch 8 --steps 3 --arch bert
+/// Options: --sizes mini,base --seqs 32,128 --batch 8 --steps 3 --rounds 2 --arch bert (BENCH_PHASES=1 prints phase times).
 /// </summary>
 public static class TrainStepBench
 {
@@ -22,18 +22,24 @@ public static class TrainStepBench
         var batch = int.Parse(options.GetValueOrDefault("batch", "8"), CultureInfo.InvariantCulture);
         var steps = int.Parse(options.GetValueOrDefault("steps", "3"), CultureInfo.InvariantCulture);
         var arch = options.GetValueOrDefault("arch", "bert");
+        var rounds = int.Parse(options.GetValueOrDefault("rounds", "2"), CultureInfo.InvariantCulture);
         foreach (var variable in new[] { "OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS" })
             if (Environment.GetEnvironmentVariable(variable) is null)
                 Console.Error.WriteLine($"warning: {variable} is not set; run bench/train-step.sh so both sides use the same threads");
 
-        Console.WriteLine($"train step, {arch} token classification, batch {batch}, minimum of {steps} timed steps after 1 warm-up, " +
+        Console.WriteLine($"train step, {arch} token classification, batch {batch}, minimum of {steps} timed steps after 1 warm-up, {rounds} alternating rounds, " +
             $"OMP_NUM_THREADS={Environment.GetEnvironmentVariable("OMP_NUM_THREADS")} OPENBLAS_NUM_THREADS={Environment.GetEnvironmentVariable("OPENBLAS_NUM_THREADS")}");
         Console.WriteLine($"{"model",-12} {"seq",5} {"ours s/step",12} {"pytorch s/step",15} {"pytorch/ours",13}");
         foreach (var size in sizes)
             foreach (var seq in seqs)
             {
-                var ours = Ours(arch, size, batch, seq, steps);
-                var theirs = PyTorch(arch, size, batch, seq, steps);
+                // Alternate the two sides so a burst of load from other processes does not favour one.
+                double ours = double.MaxValue, theirs = double.MaxValue;
+                for (var round = 0; round < rounds; round++)
+                {
+                    ours = Math.Min(ours, Ours(arch, size, batch, seq, steps));
+                    theirs = Math.Min(theirs, PyTorch(arch, size, batch, seq, steps));
+                }
                 Console.WriteLine($"{arch + "-" + size,-12} {seq,5} {ours,12:F4} {theirs,15:F4} {theirs / ours,13:F3}");
             }
         return 0;

@@ -482,12 +482,21 @@ def step(arch, size, batch, seq, steps):
     attention_mask = torch.ones(batch, seq, dtype=torch.int64)
     labels = torch.randint(0, 9, (batch, seq), generator=g)
 
+    phases = os.environ.get("BENCH_PHASES") is not None
+
     def one():
+        t0 = time.perf_counter()
         logits, loss = model(input_ids, attention_mask, None, labels)
+        t1 = time.perf_counter()
         loss.backward()
+        t2 = time.perf_counter()
         torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
+        t3 = time.perf_counter()
         optimizer.step()
+        t4 = time.perf_counter()
         optimizer.zero_grad(set_to_none=True)
+        if phases:
+            print(f"fwd {t1-t0:.3f} bwd {t2-t1:.3f} clip {t3-t2:.3f} adam {t4-t3:.3f}", file=sys.stderr)
 
     one()  # warm-up
     times = []
