@@ -13,5 +13,6 @@ public static class CliCommands
         yield return DataCommand.Create();
         yield return VocabCommand.Create();
         yield return TokenizeCommand.Create();
+        yield return InitModelCommand.Create();
     }
 }

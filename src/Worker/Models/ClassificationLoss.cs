@@ -28,6 +28,9 @@ public static class ClassificationLoss
             using var t = config.NumLabels == 1 ? asFloat.squeeze() : asFloat.alias();
             return F.mse_loss(l, t);
         }
+        if (labels.dtype.IsFloatingPoint())
+            throw new NotSupportedException(
+                $"float labels with {config.NumLabels} labels mean multi-label classification to transformers (BCEWithLogits), which is not supported: pass int64 class ids");
         using var flatLogits = logits.view(-1, config.NumLabels);
         using var flatLabels = labels.view(-1);
         return F.cross_entropy(flatLogits, flatLabels);

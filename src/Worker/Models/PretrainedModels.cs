@@ -57,6 +57,9 @@ public static class PretrainedModels
         }
         var weights = CheckpointTensors.Locate(folder);
         var model = Create(config, task);
+        if (config.Architectures is [var saved, ..] && saved != model.Architecture && saved.EndsWith("Classification", StringComparison.Ordinal))
+            logger?.Warning("{Config} was saved as {SavedArchitecture}; its head weights are loaded into {Architecture} where names and shapes match",
+                configPath, saved, model.Architecture);
         try
         {
             using var scope = torch.NewDisposeScope();

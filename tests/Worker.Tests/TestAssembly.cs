@@ -1,0 +1,2 @@
+// Tests seed and draw from the process-wide default generator: run them one at a time.
+[assembly: CollectionBehavior(DisableTestParallelization = true)]
