@@ -43,32 +43,16 @@ public static class DefaultRun
         return Path.Combine(Path.GetDirectoryName(Path.TrimEndingDirectorySeparator(runFolder)) ?? runFolder, "default-base-model");
     }
 
-    /// <summary>Creates the tiny base model (deterministic, seed 42) unless it is already there.</summary>
+    /// <summary>Creates the tiny base model (init-model's "tiny", seed 42) unless it is already there.</summary>
     public static void EnsureBaseModel(string folder, string vocabularyFile, IReadOnlyList<string> labels)
     {
         if (File.Exists(Path.Combine(folder, ModelConfig.FileName))) return;
-        var vocabulary = File.ReadLines(vocabularyFile).Count(line => line.Length > 0);
-        var config = new ModelConfig
-        {
-            ModelType = "bert",
-            VocabSize = vocabulary,
-            HiddenSize = 128,
-            NumHiddenLayers = 2,
-            NumAttentionHeads = 2,
-            IntermediateSize = 512,
-            MaxPositionEmbeddings = 128,
-            Labels = labels,
-        };
+        // Built beside the target and renamed into place, so an interrupted start never leaves half a model.
         var temp = folder + $".tmp-{Guid.NewGuid():N}";
-        using (var scope = torch.NewDisposeScope())
-        using (var model = PretrainedModels.CreateRandom(config, ModelTask.TokenClassification, seed: 42))
-        {
-            var vocabularyFolder = Path.Combine(Path.GetTempPath(), $"orchestrator-vocab-{Guid.NewGuid():N}");
-            Directory.CreateDirectory(vocabularyFolder);
-            File.Copy(vocabularyFile, Path.Combine(vocabularyFolder, "vocab.txt"));
-            PretrainedModels.Save(model, temp, vocabularyFolder, doLowerCase: false);
-            Directory.Delete(vocabularyFolder, recursive: true);
-        }
+        var request = new RandomCheckpointRequest("bert", "tiny", ModelTask.TokenClassification, labels, vocabularyFile,
+            Lowercase: false, Output: temp, Seed: 42);
+        using (torch.NewDisposeScope())
+        using (RandomCheckpoint.Create(request)) { }
         Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(folder))!);
         Directory.Move(temp, folder);
     }
