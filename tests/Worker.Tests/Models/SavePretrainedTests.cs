@@ -20,7 +20,7 @@ public class SavePretrainedTests
         PretrainedModels.Save(model, output, tokenizer, doLowerCase: false);
 
         Assert.Equal(["config.json", "model.safetensors", "special_tokens_map.json", "tokenizer.json", "tokenizer_config.json", "vocab.txt"],
-            Directory.GetFiles(output).Select(Path.GetFileName).Order());
+            Directory.GetFiles(output).Select(Path.GetFileName).Order(StringComparer.Ordinal));
         var config = JsonNode.Parse(File.ReadAllText(Path.Combine(output, "config.json")))!;
         Assert.Equal("BertForSequenceClassification", config["architectures"]![0]!.GetValue<string>());
         Assert.Equal("bert", config["model_type"]!.GetValue<string>());

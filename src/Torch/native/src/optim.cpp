@@ -6,12 +6,11 @@
 #include <vector>
 
 // One torch.optim.AdamW step (PyTorch 1.13, single-tensor path, amsgrad=False, maximize=False) over
-// one contiguous 1-D segment whose parameters share lr and weight_decay; `step` is the new step count.
-// The same ATen ops as PyTorch run chunk by chunk (1M elements: the five 4 MiB slices fit in L3), so
-// each chunk stays in cache through all the ops
-// instead of streaming the whole buffer through memory once per op; each op still uses the intra-op
-// threads. (Giving each thread whole chunks with one parallel_for was slower on a busy machine: one
-// long parallel region suffers most from OpenMP spin-waiting when a core is taken by another process.)
+// one contiguous 1-D float32 segment whose parameters share lr and weight_decay; `step` is the new
+// step count. PyTorch runs five tensor ops per parameter, each streaming the tensors through memory
+// once; here one fused pass reads parameter, gradient and both moments once and writes them once,
+// split across the intra-op threads. The arithmetic is PyTorch's, op by op, in float32 with the same
+// float scalars (ATen casts double scalars to the tensor's type), so results agree to rounding.
 namespace {
 void adamw_step(at::Tensor& param, const at::Tensor& grad, at::Tensor& exp_avg, at::Tensor& exp_avg_sq, int64_t step,
                 double lr, double beta1, double beta2, double eps, double weight_decay) {
@@ -19,27 +18,37 @@ void adamw_step(at::Tensor& param, const at::Tensor& grad, at::Tensor& exp_avg, 
               "adamw_step works on flat (1-D) buffers");
   TORCH_CHECK(grad.numel() == param.numel() && exp_avg.numel() == param.numel() && exp_avg_sq.numel() == param.numel(),
               "adamw_step: parameter, gradient and state buffers differ in length");
+  TORCH_CHECK(param.scalar_type() == at::kFloat && grad.scalar_type() == at::kFloat && exp_avg.scalar_type() == at::kFloat &&
+                  exp_avg_sq.scalar_type() == at::kFloat,
+              "adamw_step: flat buffers must be float32");
+  TORCH_CHECK(param.is_contiguous() && grad.is_contiguous() && exp_avg.is_contiguous() && exp_avg_sq.is_contiguous(),
+              "adamw_step: flat buffers must be contiguous");
+  TORCH_CHECK(param.device().is_cpu(), "adamw_step: the fused kernel runs on CPU buffers");
   const double bias_correction1 = 1 - std::pow(beta1, (double)step);
   const double bias_correction2 = 1 - std::pow(beta2, (double)step);
-  const double step_size = lr / bias_correction1;
-  const double bias_correction2_sqrt = std::sqrt(bias_correction2);
-  constexpr int64_t chunk = 1 << 20;
-  const int64_t n = param.numel();
-  at::NoGradGuard no_grad;
-  auto denom_buffer = at::empty({std::min(chunk, n)}, param.options());
-  for (int64_t offset = 0; offset < n; offset += chunk) {
-    const int64_t length = std::min(chunk, n - offset);
-    auto p = param.narrow(0, offset, length);
-    auto g = grad.narrow(0, offset, length);
-    auto m = exp_avg.narrow(0, offset, length);
-    auto v = exp_avg_sq.narrow(0, offset, length);
-    auto denom = denom_buffer.narrow(0, 0, length);
-    p.mul_(1 - lr * weight_decay);
-    m.mul_(beta1).add_(g, 1 - beta1);
-    v.mul_(beta2).addcmul_(g, g, 1 - beta2);
-    at::sqrt_out(denom, v).div_(bias_correction2_sqrt).add_(eps);
-    p.addcdiv_(m, denom, -step_size);
-  }
+  const float decay = static_cast<float>(1 - lr * weight_decay);
+  const float b1 = static_cast<float>(beta1), one_minus_b1 = static_cast<float>(1 - beta1);
+  const float b2 = static_cast<float>(beta2), one_minus_b2 = static_cast<float>(1 - beta2);
+  const float bc2_sqrt = static_cast<float>(std::sqrt(bias_correction2));
+  const float epsilon = static_cast<float>(eps);
+  const float neg_step_size = static_cast<float>(-(lr / bias_correction1));
+  float* __restrict__ p = param.data_ptr<float>();
+  const float* __restrict__ g = grad.data_ptr<float>();
+  float* __restrict__ m = exp_avg.data_ptr<float>();
+  float* __restrict__ v = exp_avg_sq.data_ptr<float>();
+  at::parallel_for(0, param.numel(), 1 << 16, [&](int64_t begin, int64_t end) {
+#pragma omp simd
+    for (int64_t i = begin; i < end; ++i) {
+      const float gi = g[i];
+      const float pi = p[i] * decay;                          // param.mul_(1 - lr * wd)
+      const float mi = m[i] * b1 + one_minus_b1 * gi;          // exp_avg.mul_(b1).add_(g, 1 - b1)
+      const float vi = v[i] * b2 + one_minus_b2 * gi * gi;     // exp_avg_sq.mul_(b2).addcmul_(g, g, 1 - b2)
+      const float denom = std::sqrt(vi) / bc2_sqrt + epsilon;  // (sqrt(v) / sqrt(bc2)).add_(eps)
+      p[i] = pi + neg_step_size * (mi / denom);                // param.addcdiv_(m, denom, -step_size)
+      m[i] = mi;
+      v[i] = vi;
+    }
+  });
 }
 }  // namespace
 
