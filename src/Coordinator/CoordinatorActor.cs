@@ -16,10 +16,11 @@ namespace Orchestrator.Coordinator;
 /// Owns a run. Protocol: spawn and initialise one worker per rank (rendezvous over a TCPStore this actor
 /// hosts) -> per segment (the steps up to the next evaluation, save or epoch end) send every worker its
 /// shard of the epoch's seeded order -> when all are done, evaluate (every rank its shard, gathered) ->
-/// checkpoint (rank 0 writes the files into the writer's temporary folder) -> enqueue the push -> next
-/// segment. At the end: load the best model if asked, save the final model, push it, wait for the
-/// pusher, and complete <paramref name="completion"/>. A lost or failed worker fails the run; its last
-/// committed checkpoint is where `orchestrator train` resumes.
+/// checkpoint: rank 0 copies the step's state, and while the next segment trains its files are written
+/// into the writer's temporary folder and committed, then the push is enqueued. At the end: wait for the
+/// checkpoint writes, load the best model if asked, save the final model, push it, wait for the pusher,
+/// and complete <paramref name="completion"/>. A lost or failed worker fails the run; its last committed
+/// checkpoint is where `orchestrator train` resumes.
 /// </summary>
 public sealed class CoordinatorActor(RunContext run, TaskCompletionSource<RunOutcome> completion) : Actor
 {
@@ -34,6 +35,8 @@ public sealed class CoordinatorActor(RunContext run, TaskCompletionSource<RunOut
     private double? bestMetric = run.Resume?.State.BestMetric;
     private string? bestCheckpoint = run.Resume?.State.BestModelCheckpoint;
     private double segmentLoss;
+    private (string Name, TrainerState State)? pendingCheckpoint;
+    private Task checkpointWrites = Task.CompletedTask;
     private IReadOnlyList<ConsoleView.TypeScores> lastPerType = [];
     private bool finished;
 
@@ -72,8 +75,14 @@ public sealed class CoordinatorActor(RunContext run, TaskCompletionSource<RunOut
             case TrainProgress progress:
                 OnProgress(progress);
                 break;
-            case WorkerReady or SegmentDone or EvaluationDone or WeightsLoaded or CheckpointFilesWritten:
+            case WorkerReady or SegmentDone or EvaluationDone or WeightsLoaded:
                 OnWorkerReply(message);
+                break;
+            case CheckpointSnapshotted snapshotted:
+                OnCheckpointSnapshotted(snapshotted);
+                break;
+            case CheckpointsSettled:
+                OnCheckpointsSettled();
                 break;
             case CheckpointCommitted committed:
                 OnCheckpointCommitted(committed.Checkpoint);
@@ -118,11 +127,10 @@ public sealed class CoordinatorActor(RunContext run, TaskCompletionSource<RunOut
             SegmentDone s => s.Rank,
             EvaluationDone e => e.Rank,
             WeightsLoaded w => w.Rank,
-            CheckpointFilesWritten c => c.Rank,
             _ => throw new ArgumentOutOfRangeException(nameof(message)),
         };
         replies[rank] = message;
-        var expected = message is WeightsLoaded or CheckpointFilesWritten ? 1 : WorldSize;
+        var expected = message is WeightsLoaded ? 1 : WorldSize;
         if (replies.Count < expected) return;
         var all = replies.OrderBy(r => r.Key).Select(r => r.Value).ToList();
         replies.Clear();
@@ -264,19 +272,36 @@ public sealed class CoordinatorActor(RunContext run, TaskCompletionSource<RunOut
         }
         var name = epochEnd ? CheckpointName.ForEpoch(epoch + 1) : CheckpointName.ForStep(globalStep);
         UpdateBest(name);
-        var state = CurrentState(epoch, epochEnd);
+        pendingCheckpoint = (name, CurrentState(epoch, epochEnd));
+        workers[0].Tell(new SnapshotCheckpoint(globalStep), Self);
+    }
+
+    /// <summary>
+    /// Rank 0 has copied this step's state: its files are written in the background, one checkpoint after
+    /// another (so `latest` only ever moves forward), while the next segment trains.
+    /// </summary>
+    private void OnCheckpointSnapshotted(CheckpointSnapshotted snapshotted)
+    {
+        var (name, state) = pendingCheckpoint ?? throw new InvalidOperationException("a snapshot nobody asked for");
+        pendingCheckpoint = null;
         var writer = new CheckpointWriter(run.Checkpoints.Directory, log);
         var rankZero = workers[0];
         var tokenizerSource = run.Prepared.ModelDirectory;
-        writer.WriteAsync(name, state, async (folder, _) =>
+        var self = Self;
+        checkpointWrites = checkpointWrites
+            .ContinueWith(_ => writer.WriteAsync(name, state, async (folder, _) =>
             {
-                var reply = await rankZero.Ask<object>(new WriteCheckpointFiles(folder, tokenizerSource), TimeSpan.FromMinutes(30));
+                var reply = await rankZero.Ask<object>(new WriteCheckpointFiles(snapshotted.Step, folder, tokenizerSource), TimeSpan.FromMinutes(30));
                 if (reply is WorkerFailed failed) throw new InvalidOperationException(failed.Error);
-            })
-            .ContinueWith(t => t.IsCompletedSuccessfully
-                ? (object)new CheckpointCommitted(t.Result)
-                : new BackgroundFailed($"checkpoint {name}", t.Exception?.GetBaseException().Message ?? "cancelled"))
-            .PipeTo(Self);
+            }), TaskScheduler.Default)
+            .Unwrap()
+            .ContinueWith(t =>
+            {
+                self.Tell(t.IsCompletedSuccessfully
+                    ? new CheckpointCommitted(t.Result)
+                    : new BackgroundFailed($"checkpoint {name}", t.Exception?.GetBaseException().Message ?? "cancelled"));
+            }, TaskScheduler.Default);
+        StartNextSegment();
     }
 
     private void UpdateBest(string checkpointName)
@@ -318,12 +343,15 @@ public sealed class CoordinatorActor(RunContext run, TaskCompletionSource<RunOut
             var policy = new RetentionPolicy(run.Options.SaveTotalLimit.Value, run.Options.ResolvedMetricForBestModel().Replace("eval_", ""), run.Options.ResolvedGreaterIsBetter());
             run.Checkpoints.ApplyRetention(policy, inFlight is null ? [] : [Path.GetFileName(inFlight)]);
         }
-        StartNextSegment();
     }
 
     // ---- the end of the run ----------------------------------------------------------------------------
 
-    private void Finish()
+    /// <summary>The end: once every checkpoint being written is committed, load the best and save the final model.</summary>
+    private void Finish() =>
+        checkpointWrites.ContinueWith(_ => new CheckpointsSettled(), TaskScheduler.Default).PipeTo(Self);
+
+    private void OnCheckpointsSettled()
     {
         if (run.Options.LoadBestModelAtEnd && bestCheckpoint is not null)
         {
@@ -343,9 +371,9 @@ public sealed class CoordinatorActor(RunContext run, TaskCompletionSource<RunOut
         Task.Run(async () =>
             {
                 Directory.CreateDirectory(temp);
-                var reply = await rankZero.Ask<object>(new WriteCheckpointFiles(temp, tokenizerSource), TimeSpan.FromMinutes(30));
+                var reply = await rankZero.Ask<object>(
+                    new WriteCheckpointFiles(SnapshotStep: null, temp, tokenizerSource, IncludeOptimizer: false), TimeSpan.FromMinutes(30));
                 if (reply is WorkerFailed failed) throw new InvalidOperationException(failed.Error);
-                File.Delete(Path.Combine(temp, "optimizer.safetensors"));
                 if (Directory.Exists(target)) Directory.Delete(target, recursive: true);
                 Directory.Move(temp, target);
                 run.Pusher.Enqueue(new PushRequest(target, "final model", IsFinal: true) { Card = Card() });

@@ -9,6 +9,9 @@ public sealed record CheckpointCommitted(CheckpointInfo Checkpoint);
 
 public sealed record BackgroundFailed(string Work, string Error);
 
+/// <summary>Every checkpoint write started so far has finished (committed or failed).</summary>
+public sealed record CheckpointsSettled;
+
 public sealed record RunCompleted(RunOutcome Outcome);
 
 /// <summary>How a run ended: its last step, the evaluation history and where the final model is.</summary>

@@ -41,13 +41,15 @@ public sealed class WorkerActor(ILogger logger) : Actor
             case EvaluateShard evaluate:
                 RunInBackground(requester, nameof(EvaluateShard), () => Evaluate(evaluate));
                 break;
-            case WriteCheckpointFiles write:
-                RunInBackground(requester, nameof(WriteCheckpointFiles), () =>
+            case SnapshotCheckpoint snapshot:
+                RunInBackground(requester, nameof(SnapshotCheckpoint), () =>
                 {
-                    Replica.SaveModel(write.Directory, write.TokenizerSource);
-                    Replica.SaveOptimizer(Path.Combine(write.Directory, "optimizer.safetensors"));
-                    return new CheckpointFilesWritten(rank, write.Directory);
+                    snapshots[snapshot.Step] = Replica.TakeSnapshot();
+                    return new CheckpointSnapshotted(rank, snapshot.Step);
                 });
+                break;
+            case WriteCheckpointFiles write:
+                RunInBackground(requester, nameof(WriteCheckpointFiles), () => WriteFiles(write));
                 break;
             case LoadWeights load:
                 RunInBackground(requester, nameof(LoadWeights), () =>
@@ -61,6 +63,19 @@ public sealed class WorkerActor(ILogger logger) : Actor
                 break;
         }
         return Task.CompletedTask;
+    }
+
+    // Written on their own thread while the replica trains on (see CoordinatorActor.SaveOrContinue).
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<long, CheckpointSnapshot> snapshots = new();
+
+    private CheckpointFilesWritten WriteFiles(WriteCheckpointFiles write)
+    {
+        CheckpointSnapshot? snapshot = null;
+        if (write.SnapshotStep is { } step && !snapshots.TryRemove(step, out snapshot))
+            throw new InvalidOperationException($"no checkpoint snapshot of step {step} on worker {rank}");
+        using var owned = snapshot ?? Replica.TakeSnapshot();
+        owned.WriteTo(write.Directory, write.TokenizerSource, write.IncludeOptimizer);
+        return new CheckpointFilesWritten(rank, write.Directory);
     }
 
     private ModelReplica Replica => replica ?? throw new InvalidOperationException("the worker has not been initialised");
@@ -99,7 +114,7 @@ public sealed class WorkerActor(ILogger logger) : Actor
         replica = new ModelReplica(settings, collectives, logger, restore?.CompletedSteps ?? 0);
         if (restore is not null)
         {
-            replica.LoadOptimizer(Path.Combine(restore.CheckpointDirectory, "optimizer.safetensors"));
+            replica.LoadOptimizer(Path.Combine(restore.CheckpointDirectory, CheckpointSnapshot.OptimizerFile));
             if (restore.RngState is not null) replica.SetRngState(restore.RngState);
         }
         logger.Information("Worker {Rank} of {WorldSize} ready at step {Step}", rank, init.WorldSize, replica.CompletedSteps);
@@ -150,6 +165,7 @@ public sealed class WorkerActor(ILogger logger) : Actor
 
     protected override Task PostStop()
     {
+        foreach (var snapshot in snapshots.Values) snapshot.Dispose();
         replica?.Dispose();
         collectives.Dispose();
         return Task.CompletedTask;

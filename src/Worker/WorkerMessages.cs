@@ -34,8 +34,16 @@ public sealed record EvaluateShard(int[] Shard, int RealCount);
 
 public sealed record EvaluationDone(int Rank, GatheredPredictions Gathered, double Loss);
 
-/// <summary>Write model, tokenizer and optimizer files into a checkpoint's temporary folder.</summary>
-public sealed record WriteCheckpointFiles(string Directory, string TokenizerSource);
+/// <summary>Copy the model and optimizer state of this step, to be written while training goes on.</summary>
+public sealed record SnapshotCheckpoint(long Step);
+
+public sealed record CheckpointSnapshotted(int Rank, long Step);
+
+/// <summary>
+/// Write a checkpoint's files (model, config, tokenizer files, and the optimizer unless told otherwise)
+/// into a folder: from the snapshot of <paramref name="SnapshotStep"/>, or from the weights as they are now.
+/// </summary>
+public sealed record WriteCheckpointFiles(long? SnapshotStep, string Directory, string TokenizerSource, bool IncludeOptimizer = true);
 
 public sealed record CheckpointFilesWritten(int Rank, string Directory);
 

@@ -81,13 +81,27 @@ public static class PretrainedModels
     /// </summary>
     public static void Save(ITaskModel model, string folder, string? tokenizerSource = null, bool? doLowerCase = null)
     {
+        using var snapshot = Snapshot(model);
+        Save(snapshot, folder, tokenizerSource, doLowerCase);
+    }
+
+    /// <summary>
+    /// A copy of the weights and config at this moment, owned by the caller: it can be written on another
+    /// thread while the model trains on (checkpoints in the background).
+    /// </summary>
+    public static ModelSnapshot Snapshot(ITaskModel model)
+    {
+        using var scope = torch.NewDisposeScope();
+        var weights = model.Module.state_dict().ToDictionary(kv => kv.Key, kv => kv.Value.contiguous().clone().DetachFromDisposeScope());
+        return new ModelSnapshot(model.Config.WithArchitecture(model.Architecture), weights);
+    }
+
+    /// <summary>save_pretrained of a snapshot: model.safetensors, config.json, tokenizer files, each written atomically.</summary>
+    public static void Save(ModelSnapshot snapshot, string folder, string? tokenizerSource = null, bool? doLowerCase = null)
+    {
         Directory.CreateDirectory(folder);
-        using (var scope = torch.NewDisposeScope())
-        {
-            var state = model.Module.state_dict().ToDictionary(kv => kv.Key, kv => kv.Value.contiguous());
-            SafetensorsWriter.Write(Path.Combine(folder, CheckpointTensors.SingleFile), state, SafetensorsWriter.DefaultMetadata);
-        }
-        var config = System.Text.Encoding.UTF8.GetBytes(model.Config.WithArchitecture(model.Architecture).ToJsonString());
+        SafetensorsWriter.Write(Path.Combine(folder, CheckpointTensors.SingleFile), snapshot.Weights, SafetensorsWriter.DefaultMetadata);
+        var config = System.Text.Encoding.UTF8.GetBytes(snapshot.Config.ToJsonString());
         DurableFile.Write(Path.Combine(folder, ModelConfig.FileName), s => s.Write(config));
         TokenizerFiles.Write(tokenizerSource, folder, doLowerCase);
     }

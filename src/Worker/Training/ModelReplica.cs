@@ -99,13 +99,12 @@ public sealed class ModelReplica : IDisposable
     public (GatheredPredictions Gathered, double Loss) Evaluate(IReadOnlyList<Batch> batches, int realCount) =>
         ShardEvaluator.Evaluate(Model, settings.Task, collectives, batches, realCount);
 
-    /// <summary>save_pretrained into <paramref name="folder"/>: config, weights, tokenizer files.</summary>
-    public void SaveModel(string folder, string tokenizerSource) => PretrainedModels.Save(Model, folder, tokenizerSource);
-
-    public void SaveOptimizer(string path)
+    /// <summary>Copies the weights and optimizer state of this step (cheap next to writing them).</summary>
+    public CheckpointSnapshot TakeSnapshot()
     {
         using var scope = torch.NewDisposeScope();
-        SafetensorsWriter.Write(path, optimizer.state_dict(), SafetensorsWriter.DefaultMetadata);
+        var optimizerState = optimizer.state_dict().ToDictionary(kv => kv.Key, kv => kv.Value.DetachFromDisposeScope());
+        return new CheckpointSnapshot(PretrainedModels.Snapshot(Model), optimizerState);
     }
 
     public void LoadOptimizer(string path)
