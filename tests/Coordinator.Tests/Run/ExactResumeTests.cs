@@ -45,7 +45,8 @@ public sealed partial class ExactResumeTests(TinyRun tiny, ITestOutputHelper out
         // and the run finish on its own, which is allowed (the restart then resumes at the very end).
         var killPoints = new (string Name, Func<string, bool>? OnLine, Func<bool>? When, bool MayFinish)[]
         {
-            ("after step 5 (nothing committed but step-000004)", AfterStep(5), null, false),
+            // Checkpoints are written in the background while training goes on: wait for the first commit.
+            ("once step-000004 is committed", line => line.Contains("step-000004") && line.Contains("committed"), null, false),
             ("after step 11 (resumed from step-000004)", AfterStep(11), null, false),
             ("while epoch-0002 is being written (else after step 17)", AfterStep(17), () => HasTemporary(checkpoints, ".tmp-epoch-0002-"), false),
             ("after step 19", AfterStep(19), null, false),
