@@ -9,15 +9,26 @@ public sealed class ReadReport
     public const int MaxKeptMessages = 10;
     private readonly List<string> _firstWarnings = new();
 
-    public int Records { get; internal set; }
+    public int Records { get; private set; }
     public int Skipped { get; private set; }
     public IReadOnlyList<string> FirstWarnings => _firstWarnings;
 
-    internal void Skip(DataFormatException error)
+    /// <summary>
+    /// The one rule every reader applies to a record: no error counts it as read (true: yield it); an
+    /// error throws, or with <paramref name="skipBadLines"/> is counted as skipped (false: drop it).
+    /// </summary>
+    internal bool Accept(DataFormatException? error, bool skipBadLines)
     {
+        if (error is null)
+        {
+            Records++;
+            return true;
+        }
+        if (!skipBadLines) throw error;
         Skipped++;
         if (_firstWarnings.Count < MaxKeptMessages)
             _firstWarnings.Add(error.Message);
+        return false;
     }
 
     public override string ToString() =>

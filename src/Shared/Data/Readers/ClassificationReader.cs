@@ -72,14 +72,7 @@ public static class ClassificationReader
                     }
                 }
             }
-            if (error is not null)
-            {
-                if (!options.Reader.SkipBadLines)
-                    throw error;
-                report.Skip(error);
-                continue;
-            }
-            report.Records++;
+            if (!report.Accept(error, options.Reader.SkipBadLines)) continue;
             yield return example!;
         }
         if (header is null)
@@ -121,14 +114,7 @@ public static class ClassificationReader
                     error = e;
                 }
             }
-            if (error is not null)
-            {
-                if (!options.Reader.SkipBadLines)
-                    throw error;
-                report.Skip(error);
-                continue;
-            }
-            report.Records++;
+            if (!report.Accept(error, options.Reader.SkipBadLines)) continue;
             yield return example!;
         }
     }

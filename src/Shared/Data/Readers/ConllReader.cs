@@ -101,17 +101,8 @@ public static class ConllReader
             words.Clear();
             tags.Clear();
             sentenceError = null;
-            var line = sentenceLine;
             sentenceLine = 0;
-            if (error is not null)
-            {
-                if (!options.Reader.SkipBadLines)
-                    throw error;
-                report.Skip(error);
-                return null;
-            }
-            report.Records++;
-            return result;
+            return report.Accept(error, options.Reader.SkipBadLines) ? result : null;
 
             TokenExample? Build()
             {

@@ -51,14 +51,7 @@ public static class JsonlTokenReader
                     error = e;
                 }
             }
-            if (error is not null)
-            {
-                if (!options.Reader.SkipBadLines)
-                    throw error;
-                report.Skip(error);
-                continue;
-            }
-            report.Records++;
+            if (!report.Accept(error, options.Reader.SkipBadLines)) continue;
             yield return example!;
         }
     }
