@@ -391,14 +391,21 @@ ORC_API void orc_pg_free(GroupBox* g) {
 ORC_API int32_t orc_pg_rank(GroupBox* g) { return g->rank; }
 ORC_API int32_t orc_pg_size(GroupBox* g) { return g->size; }
 
-ORC_API WorkBox* orc_pg_allreduce(GroupBox* g, TensorHandle* tensors, int64_t count, int32_t op) {
-  ORC_TRY
-  auto list = tensors_of(tensors, count);
-  bool native_avg = g->backend == "nccl";
+// NCCL averages natively; Gloo has no average, so it sums and the wait divides by the group size,
+// which only makes sense for floating-point tensors. Returns whether the backend averages natively.
+static bool check_average(const GroupBox* g, const std::vector<at::Tensor>& list, int32_t op) {
+  const bool native_avg = g->backend == "nccl";
   if (op == kAvg && !native_avg)
     for (const auto& t : list)
       if (!at::isFloatingType(t.scalar_type()))
         throw std::invalid_argument("allreduce average needs floating-point tensors");
+  return native_avg;
+}
+
+ORC_API WorkBox* orc_pg_allreduce(GroupBox* g, TensorHandle* tensors, int64_t count, int32_t op) {
+  ORC_TRY
+  auto list = tensors_of(tensors, count);
+  const bool native_avg = check_average(g, list, op);
   c10d::AllreduceOptions options;
   options.reduceOp = to_reduce_op(op, native_avg);
   options.timeout = milliseconds(g->timeout_ms);
@@ -413,11 +420,7 @@ ORC_API WorkBox* orc_pg_allreduce(GroupBox* g, TensorHandle* tensors, int64_t co
 ORC_API WorkBox* orc_pg_allreduce_coalesced(GroupBox* g, TensorHandle* tensors, int64_t count, int32_t op) {
   ORC_TRY
   auto list = tensors_of(tensors, count);
-  bool native_avg = g->backend == "nccl";
-  if (op == kAvg && !native_avg)
-    for (const auto& t : list)
-      if (!at::isFloatingType(t.scalar_type()))
-        throw std::invalid_argument("allreduce average needs floating-point tensors");
+  const bool native_avg = check_average(g, list, op);
   c10d::AllreduceCoalescedOptions options;
   options.reduceOp = to_reduce_op(op, native_avg);
   options.timeout = milliseconds(g->timeout_ms);
