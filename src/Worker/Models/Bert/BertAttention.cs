@@ -52,16 +52,19 @@ public sealed class BertSelfAttention : Module
     }
 }
 
-/// <summary>BertSelfOutput: dense, dropout, LayerNorm of the residual sum.</summary>
-public sealed class BertSelfOutput : Module
+/// <summary>
+/// dense, dropout, LayerNorm of the residual sum: the shape Hugging Face repeats as BertSelfOutput
+/// (after attention) and BertOutput (after the intermediate layer), with the same parameter names.
+/// </summary>
+public abstract class BertResidualOutput : Module
 {
     public Linear dense { get; }
     public LayerNorm LayerNorm { get; }
     public Dropout dropout { get; }
 
-    public BertSelfOutput(ModelConfig config)
+    protected BertResidualOutput(ModelConfig config, int inputSize)
     {
-        dense = register_module("dense", new Linear(config.HiddenSize, config.HiddenSize));
+        dense = register_module("dense", new Linear(inputSize, config.HiddenSize));
         LayerNorm = register_module("LayerNorm", new LayerNorm(config.HiddenSize, config.LayerNormEps));
         dropout = register_module("dropout", new Dropout(config.HiddenDropoutProb));
     }
@@ -74,6 +77,9 @@ public sealed class BertSelfOutput : Module
         return LayerNorm.forward(sum);
     }
 }
+
+/// <summary>BertSelfOutput: the residual output of the attention block.</summary>
+public sealed class BertSelfOutput(ModelConfig config) : BertResidualOutput(config, config.HiddenSize);
 
 /// <summary>BertAttention: `self` and `output`.</summary>
 public sealed class BertAttention : Module

@@ -23,28 +23,8 @@ public sealed class BertIntermediate : Module
     }
 }
 
-/// <summary>BertOutput: dense back to hidden_size, dropout, LayerNorm of the residual sum.</summary>
-public sealed class BertOutput : Module
-{
-    public Linear dense { get; }
-    public LayerNorm LayerNorm { get; }
-    public Dropout dropout { get; }
-
-    public BertOutput(ModelConfig config)
-    {
-        dense = register_module("dense", new Linear(config.IntermediateSize, config.HiddenSize));
-        LayerNorm = register_module("LayerNorm", new LayerNorm(config.HiddenSize, config.LayerNormEps));
-        dropout = register_module("dropout", new Dropout(config.HiddenDropoutProb));
-    }
-
-    public torch.Tensor forward(torch.Tensor hidden, torch.Tensor input)
-    {
-        using var projected = dense.forward(hidden);
-        using var dropped = dropout.forward(projected);
-        using var sum = dropped.add(input);
-        return LayerNorm.forward(sum);
-    }
-}
+/// <summary>BertOutput: dense back from intermediate_size to hidden_size, then the residual LayerNorm.</summary>
+public sealed class BertOutput(ModelConfig config) : BertResidualOutput(config, config.IntermediateSize);
 
 /// <summary>BertLayer: attention, intermediate, output.</summary>
 public sealed class BertLayer : Module
