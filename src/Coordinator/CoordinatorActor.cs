@@ -35,6 +35,7 @@ public sealed class CoordinatorActor(RunContext run, TaskCompletionSource<RunOut
     private double? bestMetric = run.Resume?.State.BestMetric;
     private string? bestCheckpoint = run.Resume?.State.BestModelCheckpoint;
     private double segmentLoss;
+    private int[] TrainLengths => field ??= run.Prepared.Train.Select(e => e.Length).ToArray();
     private (string Name, TrainerState State)? pendingCheckpoint;
     private Task checkpointWrites = Task.CompletedTask;
     private IReadOnlyList<ConsoleView.TypeScores> lastPerType = [];
@@ -167,8 +168,7 @@ public sealed class CoordinatorActor(RunContext run, TaskCompletionSource<RunOut
         var shards = TrainShards(epoch);
         if (first == 0)
         {
-            var lengths = run.Prepared.Train.Select(e => e.Length).ToArray();
-            var padding = Collator.PaddingFraction(lengths, shards.IndicesFor(0), run.Options.PerDeviceTrainBatchSize, run.Options.PadToMultipleOf);
+            var padding = Collator.PaddingFraction(TrainLengths, shards.IndicesFor(0), run.Options.PerDeviceTrainBatchSize, run.Options.PadToMultipleOf);
             log.Information("Epoch {Epoch}: {PaddingFraction:P1} of rank 0's batch positions are padding", epoch + 1, padding);
         }
         for (var rank = 0; rank < WorldSize; rank++)
@@ -185,8 +185,7 @@ public sealed class CoordinatorActor(RunContext run, TaskCompletionSource<RunOut
         var seed = (ulong)run.Options.Seed;
         if (!run.Options.GroupByLength)
             return DistributedShardPlan.ForEpoch(run.Plan.TrainExamples, WorldSize, seed, epoch);
-        var lengths = run.Prepared.Train.Select(e => e.Length).ToArray();
-        var order = LengthGroupedSampler.Order(lengths, run.Options.PerDeviceTrainBatchSize * WorldSize, seed + (ulong)epoch);
+        var order = LengthGroupedSampler.Order(TrainLengths, run.Options.PerDeviceTrainBatchSize * WorldSize, seed + (ulong)epoch);
         return DistributedShardPlan.FromOrder(order, WorldSize);
     }
 
@@ -216,10 +215,9 @@ public sealed class CoordinatorActor(RunContext run, TaskCompletionSource<RunOut
         globalStep = done[0].GlobalStep;
         segmentLoss = done.Average(d => d.MeanLoss);
         foreach (var d in done) rngStates[d.Rank] = d.RngState;
-        var plan = run.Plan;
         var epoch = done[0].Epoch;
-        var epochEnd = globalStep == (long)epoch * plan.StepsPerEpoch + plan.StepsInEpoch(epoch);
-        var last = globalStep >= plan.TotalSteps;
+        var epochEnd = AtEpochEnd;
+        var last = globalStep >= run.Plan.TotalSteps;
         log.Information("Epoch {Epoch} reached step {Step} ({SamplesPerSecond:F1} samples/s, mean loss {Loss:F4})",
             epoch + 1, globalStep, done[0].SamplesPerSecond, segmentLoss);
 
@@ -239,12 +237,18 @@ public sealed class CoordinatorActor(RunContext run, TaskCompletionSource<RunOut
     private DistributedShardPlan ValidationShards() =>
         DistributedShardPlan.ForEpoch(run.Prepared.Validation.Length, WorldSize, (ulong)run.Options.Seed, 0, shuffle: false);
 
+    /// <summary>The 0-based epoch of the last completed step.</summary>
+    private int CompletedEpoch => run.Plan.EpochOf((int)Math.Max(0, globalStep - 1));
+
+    /// <summary>Whether the last completed step was its epoch's last (max_steps may cut the last epoch short).</summary>
+    private bool AtEpochEnd => globalStep == (long)CompletedEpoch * run.Plan.StepsPerEpoch + run.Plan.StepsInEpoch(CompletedEpoch);
+
     private double EpochFraction(long step) => (double)step / run.Plan.StepsPerEpoch;
 
     private void OnEvaluationDone(EvaluationDone rankZero)
     {
         var scores = EvaluationScorer.Score(rankZero.Gathered, ValidationShards(), run.Prepared.Task, run.Prepared.Labels, run.Options.Strict, rankZero.Loss);
-        var epoch = run.Plan.EpochOf((int)Math.Max(0, globalStep - 1));
+        var epoch = CompletedEpoch;
         var record = new StateEvaluation(EpochFraction(globalStep), globalStep, scores.Metrics);
         evaluations.Add(record);
         logHistory.Add(new Dictionary<string, double>(scores.Metrics.Select(m => KeyValuePair.Create("eval_" + m.Key, m.Value)))
@@ -261,11 +265,10 @@ public sealed class CoordinatorActor(RunContext run, TaskCompletionSource<RunOut
 
     private void SaveOrContinue()
     {
-        var plan = run.Plan;
-        var epoch = plan.EpochOf((int)Math.Max(0, globalStep - 1));
-        var epochEnd = globalStep == (long)epoch * plan.StepsPerEpoch + plan.StepsInEpoch(epoch);
+        var epoch = CompletedEpoch;
+        var epochEnd = AtEpochEnd;
         var saveBySteps = run.Options.SaveSteps is > 0 && globalStep % run.Options.SaveSteps.Value == 0;
-        if (!epochEnd && !saveBySteps && globalStep < plan.TotalSteps)
+        if (!epochEnd && !saveBySteps && globalStep < run.Plan.TotalSteps)
         {
             StartNextSegment();
             return;

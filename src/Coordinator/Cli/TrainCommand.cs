@@ -37,16 +37,12 @@ public static class TrainCommand
     {
         var overrides = cli.Overrides(parse);
         var configPath = parse.GetValue(cli.Config);
-        var problems = new List<string>();
-        var given = configPath is null ? new TrainOptions() : TrainOptionsLoader.LoadYaml(configPath);
-        given = TrainOptionsLoader.ApplyOverrides(given, overrides, problems);
-        if (problems.Count > 0) throw new OptionsValidationException(problems);
-        if (!DefaultRun.Applies(given)) return TrainOptionsLoader.Load(configPath, overrides);
+        var given = TrainOptionsLoader.Read(configPath, overrides);
+        if (!DefaultRun.Applies(given)) return TrainOptionsValidator.Validate(given);
 
-        var merged = TrainOptionsLoader.ApplyOverrides(DefaultRun.Defaults(), overrides, problems);
-        merged = merged with { ModelPath = DefaultRun.BaseModelFolder(merged) };
-        problems.AddRange(TrainOptionsValidator.Problems(merged));
-        if (problems.Count > 0) throw new OptionsValidationException(problems);
+        // The embedded default under what the user gave (the YAML file and the flags win).
+        var merged = TrainOptionsLoader.Read(configPath, overrides, DefaultRun.Defaults());
+        merged = TrainOptionsValidator.Validate(merged with { ModelPath = DefaultRun.BaseModelFolder(merged) });
         DefaultRun.EnsureBaseModel(merged.ModelPath!, Path.Combine(DefaultRun.DataRoot, "vocab.txt"), DefaultRun.BundledNerLabels());
         return merged;
     }

@@ -19,10 +19,17 @@ public sealed record OptionOverride(string Key, IReadOnlyList<string> Values, st
 public static class TrainOptionsLoader
 {
     /// <summary>The full pipeline: YAML (optional) + overrides + validation. Throws <see cref="OptionsValidationException"/>.</summary>
-    public static TrainOptions Load(string? configPath, IEnumerable<OptionOverride> overrides)
+    public static TrainOptions Load(string? configPath, IEnumerable<OptionOverride> overrides) =>
+        TrainOptionsValidator.Validate(Read(configPath, overrides));
+
+    /// <summary>
+    /// YAML (optional) + overrides on top of the defaults, without the cross-field validation (a caller
+    /// may fill in more values first). Throws <see cref="OptionsValidationException"/> on unreadable input.
+    /// </summary>
+    public static TrainOptions Read(string? configPath, IEnumerable<OptionOverride> overrides, TrainOptions? defaults = null)
     {
         var problems = new List<string>();
-        var options = new TrainOptions();
+        var options = defaults ?? new TrainOptions();
         if (configPath is not null)
         {
             if (File.Exists(configPath))
@@ -32,16 +39,6 @@ public static class TrainOptionsLoader
         }
 
         options = ApplyOverrides(options, overrides, problems);
-        if (problems.Count == 0) problems.AddRange(TrainOptionsValidator.Problems(options));
-        if (problems.Count > 0) throw new OptionsValidationException(problems);
-        return options;
-    }
-
-    /// <summary>Reads a YAML file on top of the defaults, without validating the result.</summary>
-    public static TrainOptions LoadYaml(string path)
-    {
-        var problems = new List<string>();
-        var options = ParseYaml(File.ReadAllText(path), path, new TrainOptions(), problems);
         if (problems.Count > 0) throw new OptionsValidationException(problems);
         return options;
     }
