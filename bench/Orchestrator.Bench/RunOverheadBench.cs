@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Orchestrator.Coordinator.Run;
 using Orchestrator.Shared.Data;
+using Orchestrator.Worker.Models;
 using Orchestrator.Worker.Training;
 using Serilog;
 
@@ -61,10 +62,11 @@ public static class RunOverheadBench
     private static double TimeTrainingSteps(PreparedRun prepared)
     {
         var options = prepared.Options;
-        torchThreads(options.Workers);
+        // As each worker does on its compute thread: its share of the cores.
+        Orchestrator.Torch.torch.set_num_threads(Math.Max(1, Environment.ProcessorCount / options.Workers));
         var settings = ReplicaSettings.From(options, prepared.ModelDirectory, prepared.Task, prepared.Labels.Names, prepared.Plan);
         using var replica = new ModelReplica(settings, Collectives.Single, Serilog.Core.Logger.None);
-        var collator = new Collator(prepared.Tokenizer.PadTokenId, LabelKind.PerToken, options.PadToMultipleOf);
+        var collator = new Collator(prepared.Tokenizer.PadTokenId, prepared.Task.LabelKind(), options.PadToMultipleOf);
         double seconds = 0;
         for (var epoch = 0; epoch < prepared.Plan.Epochs; epoch++)
         {
@@ -76,7 +78,4 @@ public static class RunOverheadBench
         }
         return seconds;
     }
-
-    private static void torchThreads(int workers) =>
-        Orchestrator.Torch.torch.set_num_threads(Math.Max(1, Environment.ProcessorCount / workers));
 }

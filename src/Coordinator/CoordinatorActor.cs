@@ -5,6 +5,7 @@ using Orchestrator.Shared.Checkpoints;
 using Orchestrator.Shared.Data;
 using Orchestrator.Torch.Distributed;
 using Orchestrator.Worker;
+using Orchestrator.Worker.Models;
 using Orchestrator.Worker.Training;
 using Serilog;
 using CardEvaluation = Orchestrator.Coordinator.Push.EvaluationRecord;
@@ -48,7 +49,7 @@ public sealed class CoordinatorActor(RunContext run, TaskCompletionSource<RunOut
         if (WorldSize > 1)
             store = new TcpStore("127.0.0.1", 0, worldSize: 0, isMaster: true, run.CollectiveTimeout);
         var data = new WorkerData(run.Prepared.Train, run.Prepared.Validation,
-            new Collator(run.Prepared.Tokenizer.PadTokenId, run.Prepared.Task == Worker.Models.ModelTask.TokenClassification ? LabelKind.PerToken : LabelKind.PerSequence, run.Options.PadToMultipleOf),
+            new Collator(run.Prepared.Tokenizer.PadTokenId, run.Prepared.Task.LabelKind(), run.Options.PadToMultipleOf),
             run.Options.PerDeviceTrainBatchSize, run.Options.PerDeviceEvalBatchSize);
         var settings = ReplicaSettings.From(run.Options, run.Prepared.ModelDirectory, run.Prepared.Task, run.Prepared.Labels.Names, run.Plan);
         for (var rank = 0; rank < WorldSize; rank++)

@@ -89,7 +89,7 @@ public static class ModelEvaluation
         if (examples.Length == 0) throw new RunInputException($"{dataFile}: no examples to evaluate");
 
         var plan = DistributedShardPlan.ForEpoch(examples.Length, 1, 0, 0, shuffle: false);
-        var collator = new Collator(tokenizer.PadTokenId, modelTask == ModelTask.TokenClassification ? LabelKind.PerToken : LabelKind.PerSequence);
+        var collator = new Collator(tokenizer.PadTokenId, modelTask.LabelKind());
         var batches = collator.Batches(examples, plan.IndicesFor(0), request.BatchSize).ToList();
         using var scope = torch.NewDisposeScope();
         ITaskModel model;

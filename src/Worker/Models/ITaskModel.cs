@@ -9,6 +9,13 @@ public enum ModelTask
     SequenceClassification,
 }
 
+public static class ModelTaskExtensions
+{
+    /// <summary>How the collator pads this task's labels: one per token (with -100) or one per sequence.</summary>
+    public static Shared.Data.LabelKind LabelKind(this ModelTask task) =>
+        task == ModelTask.TokenClassification ? Shared.Data.LabelKind.PerToken : Shared.Data.LabelKind.PerSequence;
+}
+
 /// <summary>
 /// Logits [batch, seq, labels] (token) or [batch, labels] (sequence), and the loss when labels were given.
 /// Both belong to the dispose scope that was current when forward ran.

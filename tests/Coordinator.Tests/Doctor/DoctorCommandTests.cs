@@ -4,6 +4,7 @@ using Orchestrator.Coordinator.Doctor;
 
 namespace Orchestrator.Coordinator.Tests.Doctor;
 
+[Collection(ProcessWideTensorCount.Name)]
 public class DoctorCommandTests
 {
     [Fact]
