@@ -5,10 +5,9 @@ using Orchestrator.Bench.Safetensors;
 // Each verb lives in its own file and compares against plain PyTorch (or the reference tokenizer)
 // measured in the same run, reporting ratios; the bench/*.sh scripts run both sides.
 
-// As in the `orchestrator` program: OpenMP threads only, OpenBLAS single-threaded, unless the caller
-// set it (the scripts give both sides of a comparison the same environment).
-if (Environment.GetEnvironmentVariable("OPENBLAS_NUM_THREADS") is null)
-    Environment.SetEnvironmentVariable("OPENBLAS_NUM_THREADS", "1");
+// As in the `orchestrator` workers: OpenMP threads only, OpenBLAS single-threaded, unless the caller
+// set OPENBLAS_NUM_THREADS (the scripts give both sides of a comparison the same environment).
+Orchestrator.Torch.ComputeThreads.SingleThreadedBlasUnlessConfigured();
 
 var verbs = new Dictionary<string, Func<string[], int>>(StringComparer.Ordinal)
 {

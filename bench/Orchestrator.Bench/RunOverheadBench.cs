@@ -63,7 +63,7 @@ public static class RunOverheadBench
     {
         var options = prepared.Options;
         // As each worker does on its compute thread: its share of the cores.
-        Orchestrator.Torch.torch.set_num_threads(Math.Max(1, Environment.ProcessorCount / options.Workers));
+        Orchestrator.Torch.ComputeThreads.Use(Math.Max(1, Environment.ProcessorCount / options.Workers));
         var settings = ReplicaSettings.From(options, prepared.ModelDirectory, prepared.Task, prepared.Labels.Names, prepared.Plan);
         using var replica = new ModelReplica(settings, Collectives.Single, Serilog.Core.Logger.None);
         var collator = new Collator(prepared.Tokenizer.PadTokenId, prepared.Task.LabelKind(), options.PadToMultipleOf);

@@ -38,6 +38,21 @@ public static partial class torch
         TorchException.ThrowIfFailed();
     }
 
+    /// <summary>OpenBLAS's own thread count (openblas_get_num_threads), or 0 when libtorch's BLAS is not OpenBLAS.</summary>
+    public static int get_blas_num_threads() => NativeMethods.orc_blas_get_num_threads();
+
+    /// <summary>
+    /// openblas_set_num_threads; false when the BLAS in use is not OpenBLAS. Setting OPENBLAS_NUM_THREADS from .NET does
+    /// not reach OpenBLAS (on Unix, Environment.SetEnvironmentVariable changes only the managed copy of the environment),
+    /// so a program that wants one BLAS thread says so here.
+    /// </summary>
+    public static bool set_blas_num_threads(int threads)
+    {
+        var set = NativeMethods.orc_blas_set_num_threads(threads);
+        TorchException.ThrowIfFailed();
+        return set;
+    }
+
     public static partial class cuda
     {
         public static bool is_available()

@@ -88,7 +88,7 @@ public sealed class WorkerActor(ILogger logger) : Actor
             try
             {
                 // OpenMP's thread count is a per-thread setting: set it on the thread that computes.
-                Orchestrator.Torch.torch.set_num_threads(intraOpThreads);
+                Orchestrator.Torch.ComputeThreads.Use(intraOpThreads);
                 requester.Tell(work(), self);
             }
             catch (Exception error)

@@ -114,4 +114,64 @@ public class OptimizerTests
         var error = Assert.Throws<InvalidOperationException>(() => optimizer.load_state_dict(state));
         Assert.Contains("'exp_avg' has 4 elements, the parameters have 3", error.Message);
     }
+
+    [Fact]
+    public void FusedStepOverALargeOddSizedBufferFollowsTheUpdateRule()
+    {
+        // Large enough to be split across threads and odd-sized so every vector loop has a scalar tail.
+        const int n = 200_003;
+        const double lr = 1e-3, beta1 = 0.9, beta2 = 0.999, eps = 1e-8, wd = 0.01;
+        using var scope = NewDisposeScope();
+        using var generator = new Generator(5);
+        using var p = new nn.Parameter(randn([n], generator));
+        using var optimizer = new optim.AdamW([new optim.ParamGroup([("w", p)])], lr: lr, weight_decay: wd);
+        var param = p.data<float>().Select(x => (double)x).ToArray();
+        var m = new double[n];
+        var v = new double[n];
+        for (var step = 1; step <= 3; step++)
+        {
+            var grad = randn([n], generator).mul(step);
+            p.grad!.copy_(grad);
+            optimizer.step();
+            var g = grad.data<float>();
+            var bc1 = 1 - Math.Pow(beta1, step);
+            var bc2Sqrt = Math.Sqrt(1 - Math.Pow(beta2, step));
+            for (var i = 0; i < n; i++)
+            {
+                m[i] = beta1 * m[i] + (1 - beta1) * g[i];
+                v[i] = beta2 * v[i] + (1 - beta2) * g[i] * g[i];
+                param[i] = param[i] * (1 - lr * wd) - lr / bc1 * m[i] / (Math.Sqrt(v[i]) / bc2Sqrt + eps);
+            }
+        }
+
+        AssertClose(param, p.data<float>(), "param");
+        AssertClose(m, optimizer.ExpAvg.data<float>(), "exp_avg");
+        AssertClose(v, optimizer.ExpAvgSq.data<float>(), "exp_avg_sq");
+    }
+
+    [Fact]
+    public void ClippingWithinBoundsLeavesEveryGradientBitUnchanged()
+    {
+        using var scope = NewDisposeScope();
+        using var generator = new Generator(9);
+        using var p = new nn.Parameter(zeros([1000]));
+        using var flat = new optim.FlatParameters([new optim.ParamGroup([("w", p)])]);
+        var grad = randn([1000], generator).mul(1e-3);
+        p.grad!.copy_(grad);
+        var total = flat.clip_grad_norm_(1.0);
+        Assert.True(total < 1.0);
+        Assert.Equal(grad.bytes(), flat.Grad.bytes());
+
+        p.grad!.copy_(grad.mul(1e4));
+        Assert.True(flat.clip_grad_norm_(1.0) > 1.0);
+        Assert.InRange(flat.Grad.norm().item<float>(), 0.999f, 1.000001f);
+    }
+
+    private static void AssertClose(double[] expected, float[] actual, string name)
+    {
+        Assert.Equal(expected.Length, actual.Length);
+        for (var i = 0; i < expected.Length; i++)
+            Assert.True(Math.Abs(expected[i] - actual[i]) <= 1e-6 * Math.Max(1.0, Math.Abs(expected[i])),
+                $"{name}[{i}]: expected {expected[i]:R}, got {actual[i]:R}");
+    }
 }

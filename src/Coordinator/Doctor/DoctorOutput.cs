@@ -36,6 +36,7 @@ public static class DoctorOutput
         Fact("torch threads", report.Threads.Torch.ToString());
         Fact("interop threads", report.Threads.Interop.ToString());
         Fact("OpenMP max threads", report.Threads.OpenMpMax?.ToString() ?? "unknown");
+        Fact("OpenBLAS threads", report.Threads.Blas == 0 ? "not OpenBLAS" : report.Threads.Blas.ToString());
         foreach (var (name, value) in report.Threads.Environment)
             Fact(name, value ?? "(not set)");
         Fact("devices", report.Devices.CudaAvailable

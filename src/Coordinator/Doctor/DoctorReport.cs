@@ -3,7 +3,8 @@ using Orchestrator.Torch;
 
 namespace Orchestrator.Coordinator.Doctor;
 
-public sealed record ThreadFacts(int Torch, int Interop, int? OpenMpMax, string ParallelBackend, IReadOnlyDictionary<string, string?> Environment);
+/// <param name="Blas">OpenBLAS's own threads in this process (0: the BLAS is not OpenBLAS).</param>
+public sealed record ThreadFacts(int Torch, int Interop, int? OpenMpMax, int Blas, string ParallelBackend, IReadOnlyDictionary<string, string?> Environment);
 
 public sealed record DeviceFacts(bool Cpu, int CpuCores, bool CudaAvailable, long CudaDeviceCount);
 
@@ -28,7 +29,7 @@ public sealed record DoctorReport(
         return new DoctorReport(
             info.TorchVersion,
             info.Blas,
-            new ThreadFacts(info.NumThreads, info.NumInteropThreads, info.OpenMpMaxThreads, info.ParallelBackend, info.ThreadEnvironment),
+            new ThreadFacts(info.NumThreads, info.NumInteropThreads, info.OpenMpMaxThreads, info.BlasThreads, info.ParallelBackend, info.ThreadEnvironment),
             new DeviceFacts(true, Environment.ProcessorCount, info.CudaAvailable, info.CudaDeviceCount),
             new CollectiveFacts(info.GlooAvailable, info.NcclAvailable),
             outcomes);

@@ -8,6 +8,7 @@ internal static unsafe partial class NativeMethods
     [LibraryImport(Lib)] internal static partial int orc_requires_grad(IntPtr a);
     [LibraryImport(Lib)] internal static partial void orc_set_requires_grad(IntPtr a, [MarshalAs(UnmanagedType.U1)] bool value);
     [LibraryImport(Lib)] internal static partial int orc_is_leaf(IntPtr a);
+    [LibraryImport(Lib)] internal static partial IntPtr orc_grad_fn_name(IntPtr a);
     [LibraryImport(Lib)] internal static partial void orc_backward(IntPtr a, IntPtr gradient, [MarshalAs(UnmanagedType.U1)] bool retainGraph, [MarshalAs(UnmanagedType.U1)] bool createGraph);
     [LibraryImport(Lib)] internal static partial IntPtr orc_grad(IntPtr a);
     [LibraryImport(Lib)] internal static partial void orc_set_grad(IntPtr a, IntPtr grad);

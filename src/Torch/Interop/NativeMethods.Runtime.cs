@@ -12,6 +12,8 @@ internal static partial class NativeMethods
     [LibraryImport(Lib)] internal static partial void orc_set_num_threads(int threads);
     [LibraryImport(Lib)] internal static partial int orc_get_num_interop_threads();
     [LibraryImport(Lib)] internal static partial void orc_set_num_interop_threads(int threads);
+    [LibraryImport(Lib)] internal static partial int orc_blas_get_num_threads();
+    [LibraryImport(Lib)] [return: MarshalAs(UnmanagedType.U1)] internal static partial bool orc_blas_set_num_threads(int threads);
     [LibraryImport(Lib)] internal static partial int orc_cuda_is_available();
     [LibraryImport(Lib)] internal static partial long orc_cuda_device_count();
 }

@@ -38,6 +38,18 @@ public static partial class torch
             }
         }
 
+        /// <summary>The name of the autograd node that produced this tensor (PyTorch's <c>grad_fn.name()</c>), null for none.</summary>
+        public string? grad_fn_name
+        {
+            get
+            {
+                var name = NativeMethods.orc_grad_fn_name(Handle);
+                TorchException.ThrowIfFailed();
+                var text = System.Runtime.InteropServices.Marshal.PtrToStringUTF8(name);
+                return string.IsNullOrEmpty(text) ? null : text;
+            }
+        }
+
         /// <summary>Back-propagates from this tensor; <paramref name="gradient"/> is required for non-scalars.</summary>
         public void backward(Tensor? gradient = null, bool retain_graph = false, bool create_graph = false)
         {

@@ -1,5 +1,6 @@
 // Autograd: requires_grad, backward, .grad and the thread-local grad mode.
 #include "shim.h"
+#include <torch/csrc/autograd/function.h>
 
 ORC_API int32_t orc_requires_grad(TensorHandle a) {
   ORC_TRY return a->requires_grad() ? 1 : 0;
@@ -9,6 +10,15 @@ ORC_VOID_FN(set_requires_grad, (TensorHandle a, bool value), a->set_requires_gra
 ORC_API int32_t orc_is_leaf(TensorHandle a) {
   ORC_TRY return a->is_leaf() ? 1 : 0;
   ORC_CATCH(-1)
+}
+// The name of the autograd node that made this tensor (PyTorch's tensor.grad_fn.name()), "" for none.
+// Returned in a thread-local buffer valid until the next call on the same thread.
+ORC_API const char* orc_grad_fn_name(TensorHandle a) {
+  ORC_TRY
+  static thread_local std::string name;
+  name = a->grad_fn() ? a->grad_fn()->name() : std::string();
+  return name.c_str();
+  ORC_CATCH(nullptr)
 }
 // gradient may be null for a scalar output.
 ORC_VOID_FN(backward, (TensorHandle a, TensorHandle gradient, bool retain_graph, bool create_graph),

@@ -1,5 +1,6 @@
 // Elementwise arithmetic, comparisons, linear algebra and reductions.
 #include "shim.h"
+#include "parallel_matmul.h"
 
 #define BINARY(name, expr) ORC_TENSOR_FN(name, (TensorHandle a, TensorHandle b), expr)
 #define BINARY_SCALAR(name, expr) ORC_TENSOR_FN(name, (TensorHandle a, double s), expr)
@@ -19,7 +20,7 @@ BINARY(gt, at::gt(*a, *b))
 BINARY(ge, at::ge(*a, *b))
 BINARY(logical_and, at::logical_and(*a, *b))
 BINARY(logical_or, at::logical_or(*a, *b))
-BINARY(matmul, at::matmul(*a, *b))
+BINARY(matmul, orc::parallel_matmul(*a, *b))
 BINARY(bmm, at::bmm(*a, *b))
 BINARY(mm, at::mm(*a, *b))
 ORC_TENSOR_FN(addmm, (TensorHandle self, TensorHandle m1, TensorHandle m2, double beta, double alpha), at::addmm(*self, *m1, *m2, beta, alpha))

@@ -1,5 +1,6 @@
 // Functional neural-network ops (torch.nn.functional).
 #include "shim.h"
+#include "parallel_matmul.h"
 
 ORC_TENSOR_FN(softmax, (TensorHandle a, int64_t dim), at::softmax(*a, dim))
 ORC_TENSOR_FN(log_softmax, (TensorHandle a, int64_t dim), at::log_softmax(*a, dim))
@@ -7,7 +8,7 @@ ORC_TENSOR_FN(relu, (TensorHandle a), at::relu(*a))
 // approximate: 0 = "none" (erf form, BERT's default), 1 = "tanh".
 ORC_TENSOR_FN(gelu, (TensorHandle a, int32_t tanh_form), at::gelu(*a, tanh_form ? "tanh" : "none"))
 ORC_TENSOR_FN(linear, (TensorHandle x, TensorHandle w, TensorHandle b),
-              at::linear(*x, *w, b ? c10::optional<at::Tensor>(*b) : c10::nullopt))
+              orc::parallel_linear(*x, *w, b ? c10::optional<at::Tensor>(*b) : c10::nullopt))
 ORC_TENSOR_FN(layer_norm, (TensorHandle x, const int64_t* shape, int64_t n, TensorHandle w, TensorHandle b, double eps),
               at::layer_norm(*x, orc::dims(shape, n), w ? c10::optional<at::Tensor>(*w) : c10::nullopt,
                              b ? c10::optional<at::Tensor>(*b) : c10::nullopt, eps))

@@ -5,6 +5,7 @@
 
 #include <ATen/Parallel.h>
 #include <ATen/Version.h>
+#include <dlfcn.h>
 #include <torch/cuda.h>
 #include <torch/version.h>
 
@@ -45,6 +46,35 @@ ORC_API void orc_set_num_threads(int32_t threads) {
   at::set_num_threads(threads);
   return;
   ORC_CATCH()
+}
+
+// OpenBLAS's own thread count, looked up at run time because libtorch reaches BLAS through the
+// libblas.so.3 alternative, which may or may not be OpenBLAS. 0 means "not OpenBLAS".
+namespace {
+using GetThreads = int (*)();
+using SetThreads = void (*)(int);
+GetThreads openblas_get() {
+  static const auto get = reinterpret_cast<GetThreads>(dlsym(RTLD_DEFAULT, "openblas_get_num_threads"));
+  return get;
+}
+SetThreads openblas_set() {
+  static const auto set = reinterpret_cast<SetThreads>(dlsym(RTLD_DEFAULT, "openblas_set_num_threads"));
+  return set;
+}
+}  // namespace
+
+int orc::openblas_threads() { return openblas_get() ? openblas_get()() : 0; }
+
+ORC_API int32_t orc_blas_get_num_threads() { return orc::openblas_threads(); }
+
+// Returns false when the BLAS in use is not OpenBLAS (nothing to set).
+ORC_API bool orc_blas_set_num_threads(int32_t threads) {
+  ORC_TRY
+  if (threads <= 0) throw std::invalid_argument("number of BLAS threads must be positive");
+  if (!openblas_set()) return false;
+  openblas_set()(threads);
+  return true;
+  ORC_CATCH(false)
 }
 
 ORC_API int32_t orc_get_num_interop_threads() {

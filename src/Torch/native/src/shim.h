@@ -19,6 +19,8 @@ typedef at::Tensor* TensorHandle;
 namespace orc {
 void set_error(const char* message);
 void clear_error();
+// OpenBLAS's own thread count; 0 when libtorch's BLAS is not OpenBLAS.
+int openblas_threads();
 // Counts live TensorHandles so tests can prove deterministic disposal.
 void track_new();
 void track_free();
