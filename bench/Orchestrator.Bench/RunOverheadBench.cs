@@ -33,8 +33,9 @@ public static class RunOverheadBench
         // The bare steps before and after the run, the faster of the two counting (so a noisy neighbour
         // or a cold start can only make the run look worse, never better).
         var prepared = PreparedRun.Prepare(options, Serilog.Core.Logger.None);
+        // As each worker does on its compute thread: its share of the cores.
         double TimeSteps() =>
-            Task.Factory.StartNew(() => TimeTrainingSteps(prepared), TaskCreationOptions.LongRunning).GetAwaiter().GetResult();
+            Orchestrator.Torch.ComputeThreads.RunOnOwnThread(Math.Max(1, Environment.ProcessorCount / workers), () => TimeTrainingSteps(prepared));
         var stepSecondsBefore = TimeSteps();
         var samples = (double)prepared.Plan.SamplesPerRank * workers * epochs;
 
@@ -62,8 +63,6 @@ public static class RunOverheadBench
     private static double TimeTrainingSteps(PreparedRun prepared)
     {
         var options = prepared.Options;
-        // As each worker does on its compute thread: its share of the cores.
-        Orchestrator.Torch.ComputeThreads.Use(Math.Max(1, Environment.ProcessorCount / options.Workers));
         var settings = ReplicaSettings.From(options, prepared.ModelDirectory, prepared.Task, prepared.Labels.Names, prepared.Plan);
         using var replica = new ModelReplica(settings, Collectives.Single, Serilog.Core.Logger.None);
         var collator = new Collator(prepared.Tokenizer.PadTokenId, prepared.Task.LabelKind(), options.PadToMultipleOf);

@@ -27,4 +27,30 @@ public static class ComputeThreads
         torch.set_num_threads(intraOpThreads);
         SingleThreadedBlasUnlessConfigured();
     }
+
+    /// <summary>
+    /// Runs <paramref name="work"/> on a new thread with these settings and waits for its result (or rethrows its
+    /// exception). A fresh thread, because OpenMP settings stay with the thread that made them.
+    /// </summary>
+    public static T RunOnOwnThread<T>(int intraOpThreads, Func<T> work)
+    {
+        T result = default!;
+        System.Runtime.ExceptionServices.ExceptionDispatchInfo? error = null;
+        var thread = new Thread(() =>
+        {
+            try
+            {
+                Use(intraOpThreads);
+                result = work();
+            }
+            catch (Exception e)
+            {
+                error = System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(e);
+            }
+        }) { Name = "compute" };
+        thread.Start();
+        thread.Join();
+        error?.Throw();
+        return result;
+    }
 }

@@ -1,4 +1,3 @@
-using System.Runtime.ExceptionServices;
 using static Orchestrator.Torch.torch;
 using F = Orchestrator.Torch.torch.nn.functional;
 
@@ -25,8 +24,8 @@ public class ParallelMatmulTests
         using var probe = randn(inputDims == 3 ? [8, 33, 96] : [263, 96], generator);
 
         Result Run() => Linear(x, w, bias ? b : null, probe);
-        var single = OnComputeThread(1, Run);
-        var split = OnComputeThread(2, Run);
+        var single = ComputeThreads.RunOnOwnThread(1, Run);
+        var split = ComputeThreads.RunOnOwnThread(2, Run);
 
         Assert.Contains("SplitLinear", split.GradFn);
         Assert.DoesNotContain("SplitLinear", single.GradFn);
@@ -54,8 +53,8 @@ public class ParallelMatmulTests
             return new Result(scores.grad_fn_name, context.data<float>(), [qq.grad!.data<float>(), kk.grad!.data<float>(), vv.grad!.data<float>()]);
         }
 
-        var single = OnComputeThread(1, Run);
-        var split = OnComputeThread(2, Run);
+        var single = ComputeThreads.RunOnOwnThread(1, Run);
+        var split = ComputeThreads.RunOnOwnThread(2, Run);
 
         Assert.Contains("SplitBatchedMatmul", split.GradFn);
         AssertClose(single.Output, split.Output, "context");
@@ -71,7 +70,7 @@ public class ParallelMatmulTests
         using var a = randn([2, 3, 64, 64], generator);
         using var shared = randn([64, 64], generator);
 
-        var names = OnComputeThread(2, () =>
+        var names = ComputeThreads.RunOnOwnThread(2, () =>
         {
             using var scope = NewDisposeScope();
             var y = F.linear(small.clone().requires_grad_(), w);
@@ -89,8 +88,8 @@ public class ParallelMatmulTests
         using var generator = new Generator(14);
         using var x = randn([256, 64], generator);
         using var w = randn([128, 64], generator);
-        var expected = OnComputeThread(1, () => { using var s = NewDisposeScope(); return F.linear(x, w).data<float>(); });
-        var actual = OnComputeThread(2, () =>
+        var expected = ComputeThreads.RunOnOwnThread(1, () => { using var s = NewDisposeScope(); return F.linear(x, w).data<float>(); });
+        var actual = ComputeThreads.RunOnOwnThread(2, () =>
         {
             using var s = NewDisposeScope();
             using var _ = no_grad();
@@ -110,29 +109,6 @@ public class ParallelMatmulTests
         var grads = new List<float[]> { xx.grad!.data<float>(), ww.grad!.data<float>() };
         if (bb is not null) grads.Add(bb.grad!.data<float>());
         return new Result(y.grad_fn_name, y.data<float>(), grads.ToArray());
-    }
-
-    /// <summary>Runs on a fresh thread with the worker's settings: OpenMP threads are a per-thread setting.</summary>
-    private static T OnComputeThread<T>(int threads, Func<T> work)
-    {
-        T result = default!;
-        ExceptionDispatchInfo? error = null;
-        var thread = new Thread(() =>
-        {
-            try
-            {
-                ComputeThreads.Use(threads);
-                result = work();
-            }
-            catch (Exception e)
-            {
-                error = ExceptionDispatchInfo.Capture(e);
-            }
-        });
-        thread.Start();
-        thread.Join();
-        error?.Throw();
-        return result;
     }
 
     // Each element is one dot product either way; BLAS may round a block differently depending on where the rows start.

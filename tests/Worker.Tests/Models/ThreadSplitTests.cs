@@ -1,4 +1,3 @@
-using System.Runtime.ExceptionServices;
 using Orchestrator.Torch;
 using Orchestrator.Worker.Models;
 
@@ -43,37 +42,15 @@ public class ThreadSplitTests
                 model.Module.named_parameters().ToDictionary(p => p.name, p => p.parameter.grad!.data<float>()));
         }
 
-        var one = OnComputeThread(1, Run);
-        var two = OnComputeThread(2, Run);
-        var again = OnComputeThread(2, Run);
+        var one = ComputeThreads.RunOnOwnThread(1, Run);
+        var two = ComputeThreads.RunOnOwnThread(2, Run);
+        var again = ComputeThreads.RunOnOwnThread(2, Run);
 
         Close(one.Logits, two.Logits, "logits", 1e-5);
         Close(one.Loss, two.Loss, "loss", 1e-6);
         foreach (var (name, grad) in one.Grads) Close(grad, two.Grads[name], "grad of " + name, 1e-4);
         Assert.Equal(two.Logits, again.Logits);
         foreach (var (name, grad) in two.Grads) Assert.True(grad.SequenceEqual(again.Grads[name]), $"grad of {name} changed on a repeat");
-    }
-
-    private static T OnComputeThread<T>(int threads, Func<T> work)
-    {
-        T result = default!;
-        ExceptionDispatchInfo? error = null;
-        var thread = new Thread(() =>
-        {
-            try
-            {
-                ComputeThreads.Use(threads);
-                result = work();
-            }
-            catch (Exception e)
-            {
-                error = ExceptionDispatchInfo.Capture(e);
-            }
-        });
-        thread.Start();
-        thread.Join();
-        error?.Throw();
-        return result;
     }
 
     private static void Close(float[] expected, float[] actual, string what, double relative)
