@@ -9,8 +9,8 @@ namespace Orchestrator.Worker;
 
 /// <summary>
 /// One worker per device: owns a model replica, its optimizer and a c10d process group, and trains its
-/// shard on request. Compute runs on a dedicated thread and its result is piped back to the requester,
-/// so the mailbox stays free (the coordinator can always reach a busy worker). Requests are answered
+/// shard on request. Compute runs on the worker's own compute thread and its result is piped back to the
+/// requester, so the mailbox stays free (the coordinator can always reach a busy worker). Requests are answered
 /// in order; the coordinator sends the next one only after the reply to the last.
 /// </summary>
 public sealed class WorkerActor(ILogger logger) : Actor
@@ -20,7 +20,7 @@ public sealed class WorkerActor(ILogger logger) : Actor
     private WorkerData? data;
     private Shared.Config.TrainingPlan? plan;
     private int rank;
-    private int intraOpThreads = 1;
+    private ComputeThread? compute;
     // Trainer logs the mean loss of the steps since the last log, not the last step's: kept across
     // segments so a window that spans an evaluation is still whole.
     private double lossSinceLog;
@@ -32,27 +32,29 @@ public sealed class WorkerActor(ILogger logger) : Actor
         switch (message)
         {
             case InitializeWorker init:
-                intraOpThreads = init.IntraOpThreads;
-                RunInBackground(requester, nameof(InitializeWorker), () => Initialize(init));
+                compute ??= new ComputeThread($"worker-{init.Rank}-compute", init.IntraOpThreads);
+                RunOnCompute(requester, nameof(InitializeWorker), () => Initialize(init));
                 break;
             case TrainSegment segment:
-                RunInBackground(requester, nameof(TrainSegment), () => Train(segment, requester));
+                RunOnCompute(requester, nameof(TrainSegment), () => Train(segment, requester));
                 break;
             case EvaluateShard evaluate:
-                RunInBackground(requester, nameof(EvaluateShard), () => Evaluate(evaluate));
+                RunOnCompute(requester, nameof(EvaluateShard), () => Evaluate(evaluate));
                 break;
             case SnapshotCheckpoint snapshot:
-                RunInBackground(requester, nameof(SnapshotCheckpoint), () =>
+                RunOnCompute(requester, nameof(SnapshotCheckpoint), () =>
                 {
                     snapshots[snapshot.Step] = Replica.TakeSnapshot();
                     return new CheckpointSnapshotted(rank, snapshot.Step);
                 });
                 break;
             case WriteCheckpointFiles write:
-                RunInBackground(requester, nameof(WriteCheckpointFiles), () => WriteFiles(write));
+                // Files are written while the replica trains on, so not on the compute thread; with one intra-op
+                // thread, so their copies do not start a second OpenMP team spinning against training's.
+                RunBesideCompute(requester, nameof(WriteCheckpointFiles), () => WriteFiles(write));
                 break;
             case LoadWeights load:
-                RunInBackground(requester, nameof(LoadWeights), () =>
+                RunOnCompute(requester, nameof(LoadWeights), () =>
                 {
                     Replica.LoadWeights(load.Directory);
                     return new WeightsLoaded(rank);
@@ -80,23 +82,35 @@ public sealed class WorkerActor(ILogger logger) : Actor
 
     private ModelReplica Replica => replica ?? throw new InvalidOperationException("the worker has not been initialised");
 
-    private void RunInBackground(IActorRef requester, string request, Func<object> work)
+    /// <summary>Runs a request on the compute thread, after the ones before it, and replies with its result.</summary>
+    private void RunOnCompute(IActorRef requester, string request, Func<object> work)
+    {
+        var self = Self;
+        var thread = compute ?? throw new InvalidOperationException($"{request} before {nameof(InitializeWorker)}");
+        thread.Post(() => Reply(requester, self, request, work));
+    }
+
+    private void RunBesideCompute(IActorRef requester, string request, Func<object> work)
     {
         var self = Self;
         _ = Task.Factory.StartNew(() =>
         {
-            try
-            {
-                // OpenMP's thread count is a per-thread setting: set it on the thread that computes.
-                Orchestrator.Torch.ComputeThreads.Use(intraOpThreads);
-                requester.Tell(work(), self);
-            }
-            catch (Exception error)
-            {
-                logger.Error(error, "Worker {Rank} failed in {Request}", rank, request);
-                requester.Tell(new WorkerFailed(rank, request, error.Message), self);
-            }
+            Orchestrator.Torch.ComputeThreads.Use(1);
+            Reply(requester, self, request, work);
         }, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+    }
+
+    private void Reply(IActorRef requester, IActorRef self, string request, Func<object> work)
+    {
+        try
+        {
+            requester.Tell(work(), self);
+        }
+        catch (Exception error)
+        {
+            logger.Error(error, "Worker {Rank} failed in {Request}", rank, request);
+            requester.Tell(new WorkerFailed(rank, request, error.Message), self);
+        }
     }
 
     private WorkerReady Initialize(InitializeWorker init)
@@ -165,6 +179,7 @@ public sealed class WorkerActor(ILogger logger) : Actor
 
     protected override Task PostStop()
     {
+        compute?.Dispose();
         foreach (var snapshot in snapshots.Values) snapshot.Dispose();
         replica?.Dispose();
         collectives.Dispose();
