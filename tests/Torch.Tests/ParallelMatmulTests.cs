@@ -98,6 +98,30 @@ public class ParallelMatmulTests
         AssertClose(expected, actual, "no-grad output");
     }
 
+    [Fact]
+    public void SecondDerivativesFlowThroughTheSplitProducts()
+    {
+        using var generator = new Generator(15);
+        using var x = randn([256, 64], generator);
+        using var w = randn([128, 64], generator).mul(0.1);
+
+        // d/dw of |d loss/dx|^2 needs backward(create_graph: true) to build a graph through the linear's backward.
+        float[] SecondOrder()
+        {
+            using var scope = NewDisposeScope();
+            var xx = x.clone().requires_grad_();
+            var ww = w.clone().requires_grad_();
+            var y = F.linear(xx, ww);
+            y.mul(y).sum().backward(create_graph: true);
+            var gradX = xx.grad!;
+            ww.grad = null;
+            gradX.mul(gradX).sum().backward();
+            return ww.grad!.data<float>();
+        }
+
+        AssertClose(ComputeThreads.RunOnOwnThread(1, SecondOrder), ComputeThreads.RunOnOwnThread(2, SecondOrder), "second-order grad of w");
+    }
+
     private static Result Linear(Tensor x, Tensor w, Tensor? b, Tensor probe)
     {
         using var scope = NewDisposeScope();

@@ -50,10 +50,13 @@ public static partial class torch
             }
         }
 
-        /// <summary>Back-propagates from this tensor; <paramref name="gradient"/> is required for non-scalars.</summary>
-        public void backward(Tensor? gradient = null, bool retain_graph = false, bool create_graph = false)
+        /// <summary>
+        /// Back-propagates from this tensor; <paramref name="gradient"/> is required for non-scalars. As in PyTorch,
+        /// <paramref name="retain_graph"/> defaults to <paramref name="create_graph"/>.
+        /// </summary>
+        public void backward(Tensor? gradient = null, bool? retain_graph = null, bool create_graph = false)
         {
-            NativeMethods.orc_backward(Handle, gradient?.Handle ?? IntPtr.Zero, retain_graph, create_graph);
+            NativeMethods.orc_backward(Handle, gradient?.Handle ?? IntPtr.Zero, retain_graph ?? create_graph, create_graph);
             TorchException.ThrowIfFailed();
         }
 

@@ -94,9 +94,12 @@ variable_list linear_backward(AutogradContext* ctx, const variable_list& grads, 
   const auto& x = saved[0];
   const auto& w = saved[1];
   const auto g = grads[0].reshape({-1, w.size(0)}).contiguous();
+  // backward(create_graph=true) needs gradients that are themselves differentiable: libtorch's own ops.
+  const bool differentiable = at::GradMode::is_enabled();
+  const auto x2 = x.reshape({-1, x.size(-1)});
   at::Tensor grad_x, grad_w, grad_b;
-  if (ctx->needs_input_grad(0)) grad_x = mm_rows(g, w).view(x.sizes());
-  if (ctx->needs_input_grad(1)) grad_w = mm_rows(g.t(), x.reshape({-1, x.size(-1)}));
+  if (ctx->needs_input_grad(0)) grad_x = (differentiable ? g.mm(w) : mm_rows(g, w)).view(x.sizes());
+  if (ctx->needs_input_grad(1)) grad_w = differentiable ? g.t().mm(x2) : mm_rows(g.t(), x2);
   if (!has_bias) return {grad_x, grad_w};
   if (ctx->needs_input_grad(2)) grad_b = g.sum(0);
   return {grad_x, grad_w, grad_b};
@@ -126,9 +129,12 @@ struct SplitBatchedMatmul : public torch::autograd::Function<SplitBatchedMatmul>
     const auto& a = saved[0];
     const auto& b = saved[1];
     const auto& g = grads[0];
+    const bool differentiable = at::GradMode::is_enabled();  // create_graph=true: libtorch's own ops
     at::Tensor grad_a, grad_b;
-    if (ctx->needs_input_grad(0)) grad_a = bmm_batches(g, b.transpose(-1, -2));
-    if (ctx->needs_input_grad(1)) grad_b = bmm_batches(a.transpose(-1, -2), g);
+    if (ctx->needs_input_grad(0))
+      grad_a = differentiable ? at::matmul(g, b.transpose(-1, -2)) : bmm_batches(g, b.transpose(-1, -2));
+    if (ctx->needs_input_grad(1))
+      grad_b = differentiable ? at::matmul(a.transpose(-1, -2), g) : bmm_batches(a.transpose(-1, -2), g);
     return {grad_a, grad_b};
   }
 };
