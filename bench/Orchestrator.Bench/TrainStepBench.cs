@@ -34,7 +34,7 @@ public static class TrainStepBench
         // itself when it counts one physical core), so it is measured too, to show the gain is not only a thread setting.
         var cores = Environment.ProcessorCount.ToString(CultureInfo.InvariantCulture);
         var blasThreaded = new Dictionary<string, string> { ["OMP_NUM_THREADS"] = "1", ["OPENBLAS_NUM_THREADS"] = cores };
-        Console.WriteLine($"{"model",-12} {"seq",5} {"ours s/step",12} {"pytorch s/step",15} {"pytorch/ours",13} {"pytorch, BLAS threads s/step",29} {"that/ours",10}");
+        Console.WriteLine($"{"model",-16} {"seq",5} {"ours s/step",12} {"pytorch s/step",15} {"pytorch/ours",13} {"pytorch, BLAS threads s/step",29} {"that/ours",10}");
         foreach (var size in sizes)
             foreach (var seq in seqs)
             {
@@ -46,7 +46,7 @@ public static class TrainStepBench
                     theirs = Math.Min(theirs, PyTorch(arch, size, batch, seq, steps, environment: null));
                     theirsBlas = Math.Min(theirsBlas, PyTorch(arch, size, batch, seq, steps, blasThreaded));
                 }
-                Console.WriteLine($"{arch + "-" + size,-12} {seq,5} {ours,12:F4} {theirs,15:F4} {theirs / ours,13:F3} {theirsBlas,29:F4} {theirsBlas / ours,10:F3}");
+                Console.WriteLine($"{arch + "-" + size,-16} {seq,5} {ours,12:F4} {theirs,15:F4} {theirs / ours,13:F3} {theirsBlas,29:F4} {theirsBlas / ours,10:F3}");
             }
         Console.WriteLine($"(pytorch, BLAS threads: OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS={cores}, PyTorch's fastest setting here)");
         return 0;
