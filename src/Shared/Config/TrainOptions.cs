@@ -59,6 +59,9 @@ public sealed record TrainOptions
     [TrainOption("max_grad_norm", "Gradient clipping norm; 0 disables clipping", Trajectory = true)]
     public double MaxGradNorm { get; init; } = 1.0;
 
+    [TrainOption("ddp_bucket_cap_mb", "Size in MB of the gradient buckets summed across workers while backward runs (the first is 1 MB)")]
+    public int DdpBucketCapMb { get; init; } = 25;
+
     [TrainOption("warmup_steps", "Linear warmup steps (exclusive with warmup_ratio)", Trajectory = true)]
     public int WarmupSteps { get; init; }
 

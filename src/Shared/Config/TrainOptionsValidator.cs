@@ -32,6 +32,7 @@ public static class TrainOptionsValidator
         Check(o.AdamBeta1 is >= 0 and < 1, $"adam_beta1: must be in [0, 1) (got {ConfigValueText.Format(o.AdamBeta1)})");
         Check(o.AdamBeta2 is >= 0 and < 1, $"adam_beta2: must be in [0, 1) (got {ConfigValueText.Format(o.AdamBeta2)})");
         Check(double.IsFinite(o.AdamEpsilon) && o.AdamEpsilon > 0, $"adam_epsilon: must be positive (got {ConfigValueText.Format(o.AdamEpsilon)})");
+        Check(o.DdpBucketCapMb >= 1, $"ddp_bucket_cap_mb: must be >= 1 (got {o.DdpBucketCapMb})");
         Check(double.IsFinite(o.MaxGradNorm) && o.MaxGradNorm >= 0, $"max_grad_norm: must be >= 0, 0 disables clipping (got {ConfigValueText.Format(o.MaxGradNorm)})");
         Check(o.WarmupSteps >= 0, $"warmup_steps: must be >= 0 (got {o.WarmupSteps})");
         Check(o.WarmupRatio is >= 0 and < 1, $"warmup_ratio: must be in [0, 1) (got {ConfigValueText.Format(o.WarmupRatio)})");

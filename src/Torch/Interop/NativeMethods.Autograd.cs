@@ -2,7 +2,7 @@ using System.Runtime.InteropServices;
 
 namespace Orchestrator.Torch.Interop;
 
-// Declarations of native/src/{autograd,random,optim}.cpp.
+// Declarations of native/src/{autograd,grad_hooks,random,optim}.cpp.
 internal static unsafe partial class NativeMethods
 {
     [LibraryImport(Lib)] internal static partial int orc_requires_grad(IntPtr a);
@@ -11,6 +11,8 @@ internal static unsafe partial class NativeMethods
     [LibraryImport(Lib)] internal static partial IntPtr orc_grad_fn_name(IntPtr a);
     [LibraryImport(Lib)] internal static partial void orc_backward(IntPtr a, IntPtr gradient, [MarshalAs(UnmanagedType.U1)] bool retainGraph, [MarshalAs(UnmanagedType.U1)] bool createGraph);
     [LibraryImport(Lib)] internal static partial IntPtr orc_grad(IntPtr a);
+    [LibraryImport(Lib)] internal static partial IntPtr orc_grad_ready_hook_add(IntPtr leaf, long id, delegate* unmanaged<long, IntPtr, void> callback, IntPtr state);
+    [LibraryImport(Lib)] internal static partial void orc_grad_ready_hook_remove(IntPtr hook);
     [LibraryImport(Lib)] internal static partial void orc_set_grad(IntPtr a, IntPtr grad);
     [LibraryImport(Lib)] internal static partial IntPtr orc_detach(IntPtr a);
     [LibraryImport(Lib)] internal static partial void orc_detach_(IntPtr a);

@@ -20,6 +20,13 @@ public sealed class Collectives(ProcessGroup? group) : IDisposable
         if (group is not null) group.AllReduce(tensor, ReduceOp.Sum);
     }
 
+    /// <summary>
+    /// A reducer that sums these parameters' gradients across ranks in buckets while backward runs (DDP's overlap);
+    /// null for a world of one, where there is nothing to sum.
+    /// </summary>
+    public GradientReducer? CreateGradientReducer(IReadOnlyList<torch.nn.Parameter> parameters, int bucketCapMb) =>
+        group is null ? null : new GradientReducer(group, parameters, bucketBytes: (long)bucketCapMb << 20);
+
     /// <summary>Sums a few numbers across ranks (one small allreduce).</summary>
     public double[] Sum(params double[] values)
     {

@@ -9,8 +9,8 @@ namespace Orchestrator.Worker.Training;
 /// <summary>
 /// One worker's model replica with its optimizer and schedule: the train step (forward, loss,
 /// backward, gradient sum across ranks, clip, AdamW, zero grad) and the evaluation step (argmax, pad
-/// across processes, gather). Parameters and gradients live in flat buffers, so the gradient sync is
-/// one allreduce and the optimizer a handful of large ops.
+/// across processes, gather). Parameters and gradients live in flat buffers, so the optimizer is one
+/// fused pass; the gradient sum across ranks runs in buckets while backward is still going (DDP's overlap).
 /// </summary>
 public sealed class ModelReplica : IDisposable
 {
@@ -24,6 +24,7 @@ public sealed class ModelReplica : IDisposable
     private readonly torch.optim.FlatParameters flat;
     private readonly torch.optim.AdamW optimizer;
     private readonly torch.Generator dropoutGenerator;
+    private readonly Torch.Distributed.GradientReducer? reducer;
 
     public ModelReplica(ReplicaSettings settings, Collectives collectives, ILogger logger, long completedSteps = 0)
     {
@@ -38,6 +39,7 @@ public sealed class ModelReplica : IDisposable
         flat = new torch.optim.FlatParameters(groups);
         optimizer = new torch.optim.AdamW(flat, settings.PeakLearningRate, (settings.AdamBeta1, settings.AdamBeta2), settings.AdamEpsilon, settings.WeightDecay);
         collectives.BroadcastFromRankZero(flat.Data);
+        reducer = collectives.CreateGradientReducer(Model.Module.parameters().Where(p => p.requires_grad).ToList(), settings.BucketCapMb);
 
         // Each rank draws its own dropout masks from its own stream, so the run is reproducible however
         // the replicas' threads interleave, and a checkpoint can store and restore every stream.
@@ -72,27 +74,36 @@ public sealed class ModelReplica : IDisposable
         var globalCount = Math.Max(1.0, collectives.Sum(localCount)[0]);
 
         double lossSum = 0;
-        foreach (var batch in microBatches)
+        for (var i = 0; i < microBatches.Count; i++)
         {
             using var scope = torch.NewDisposeScope();
-            var inputs = BatchTensors.From(batch);
+            var inputs = BatchTensors.From(microBatches[i]);
             var output = Model.forward(inputs.InputIds, inputs.AttentionMask, inputs.TokenTypeIds);
             var summed = TaskLoss.Summed(settings.Task, output.Logits, inputs.Labels);
+            // The last micro-batch's backward makes the gradients final: their sum across ranks starts as they arrive.
+            if (i == microBatches.Count - 1) reducer?.Arm();
             summed.div(globalCount).backward();
             lossSum += summed.item<float>();
         }
 
-        collectives.SumInPlace(flat.Grad);
+        reducer?.Finish();  // a world of one has no reducer: nothing to sum
         // The reported loss is the global one (Trainer gathers and averages it across processes): rank
         // 0's own mean would differ from the loss one worker with the whole batch reports.
         var loss = collectives.Sum(lossSum)[0] / globalCount;
-        var gradNorm = flat.clip_grad_norm_(settings.MaxGradNorm);
+        // As the Trainer: max_grad_norm 0 means no clipping (torch's clip_grad_norm_(0) would zero every gradient).
+        var gradNorm = settings.MaxGradNorm > 0 ? flat.clip_grad_norm_(settings.MaxGradNorm) : GradientNorm();
         var learningRate = settings.Plan.LearningRate(settings.PeakLearningRate, (int)CompletedSteps);
         Array.Fill(optimizer.GroupLr, learningRate);
         optimizer.step();
         flat.zero_grad();
         CompletedSteps++;
         return new StepResult(CompletedSteps, loss, learningRate, gradNorm, samples);
+    }
+
+    private double GradientNorm()
+    {
+        using var scope = torch.NewDisposeScope();
+        return flat.Grad.norm().item<float>();
     }
 
     /// <summary>Predicts this rank's evaluation shard and gathers every rank's rows (see <see cref="ShardEvaluator"/>).</summary>
@@ -128,6 +139,7 @@ public sealed class ModelReplica : IDisposable
 
     public void Dispose()
     {
+        reducer?.Dispose();
         optimizer.Dispose();
         flat.Dispose();
         Model.Dispose();

@@ -16,9 +16,11 @@ public sealed record ReplicaSettings(
     double AdamEpsilon,
     double MaxGradNorm,
     TrainingPlan Plan,
-    int Seed)
+    int Seed,
+    int BucketCapMb = 25)
 {
     public static ReplicaSettings From(TrainOptions options, string modelDirectory, ModelTask task, IReadOnlyList<string> labels, TrainingPlan plan) =>
         new(modelDirectory, task, labels, options.IgnoreMismatchedSizes, options.ResolvedLearningRate(), options.WeightDecay,
-            options.AdamBeta1, options.AdamBeta2, options.AdamEpsilon, options.MaxGradNorm, plan, options.Seed);
+            options.AdamBeta1, options.AdamBeta2, options.AdamEpsilon, options.MaxGradNorm, plan, options.Seed,
+            options.DdpBucketCapMb);
 }

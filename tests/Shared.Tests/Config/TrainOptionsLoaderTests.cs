@@ -118,7 +118,7 @@ public class TrainOptionsLoaderTests
             Task = TrainTask.Pos, ModelPath = "m", DataPath = "d", OutputDir = "o", RunName = "r", Workers = 3,
             NumTrainEpochs = 4, MaxSteps = 100, PerDeviceTrainBatchSize = 16, PerDeviceEvalBatchSize = 32,
             LearningRate = 1e-4, WeightDecay = 0.1, AdamBeta1 = 0.8, AdamBeta2 = 0.99, AdamEpsilon = 1e-6,
-            MaxGradNorm = 0.5, WarmupSteps = 7, WarmupRatio = 0, GradientAccumulationSteps = 2, Seed = 7,
+            MaxGradNorm = 0.5, DdpBucketCapMb = 4, WarmupSteps = 7, WarmupRatio = 0, GradientAccumulationSteps = 2, Seed = 7,
             EvalSteps = 50, SaveSteps = 100, SaveTotalLimit = 3, MetricForBestModel = "loss", GreaterIsBetter = false,
             LoadBestModelAtEnd = true, Strict = true, LabelFirstSubtokenOnly = true, MaxLength = 256,
             PadToMultipleOf = 8, GroupByLength = true, LoggingSteps = 5, PushTo = ["file:///x"], MaxFailures = 1,

@@ -77,6 +77,7 @@ public class TrainOptionsTests
     [InlineData("load_best_model_at_end")]
     [InlineData("push_to")]
     [InlineData("run_name")]
+    [InlineData("ddp_bucket_cap_mb")]
     public void Each_rule_names_its_option(string expected)
     {
         var bad = expected switch
@@ -90,6 +91,7 @@ public class TrainOptionsTests
             "load_best_model_at_end" => Valid() with { LoadBestModelAtEnd = true, EvalSteps = 100, SaveSteps = 150 },
             "push_to" => Valid() with { PushTo = ["s3://bucket"] },
             "run_name" => Valid() with { RunName = "a/b" },
+            "ddp_bucket_cap_mb" => Valid() with { DdpBucketCapMb = 0 },
             _ => Valid() with { WarmupSteps = 5, WarmupRatio = 0.1 },
         };
         var problem = Assert.Single(TrainOptionsValidator.Problems(bad));
