@@ -173,8 +173,11 @@ public sealed class WorkerActor(ILogger logger) : Actor
     {
         var d = data!;
         var batches = d.Collator.Batches(d.Validation, request.Shard, d.EvalBatchSize).ToList();
-        var (gathered, loss) = Replica.Evaluate(batches, request.RealCount);
-        return new EvaluationDone(rank, gathered, loss);
+        var evaluation = Replica.Evaluate(batches, request.RealCount);
+        logger.Information("Worker {Rank} evaluated {Rows} rows: predicting {PredictSeconds:F3} s, waiting for the other ranks {WaitSeconds:F3} s, padding and gathering {GatherSeconds:F3} s ({GatherShare:P1})",
+            rank, evaluation.Gathered.RowsPerRank, evaluation.Predicting.TotalSeconds, evaluation.Waiting.TotalSeconds,
+            evaluation.Gathering.TotalSeconds, evaluation.GatherShare);
+        return new EvaluationDone(rank, evaluation.Gathered, evaluation.Loss);
     }
 
     protected override Task PostStop()

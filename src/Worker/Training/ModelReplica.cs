@@ -107,7 +107,7 @@ public sealed class ModelReplica : IDisposable
     }
 
     /// <summary>Predicts this rank's evaluation shard and gathers every rank's rows (see <see cref="ShardEvaluator"/>).</summary>
-    public (GatheredPredictions Gathered, double Loss) Evaluate(IReadOnlyList<Batch> batches, int realCount) =>
+    public ShardEvaluation Evaluate(IReadOnlyList<Batch> batches, int realCount) =>
         ShardEvaluator.Evaluate(Model, settings.Task, collectives, batches, realCount);
 
     /// <summary>Copies the weights and optimizer state of this step (cheap next to writing them).</summary>

@@ -5,6 +5,16 @@ using Orchestrator.Worker.Models;
 namespace Orchestrator.Worker.Training;
 
 /// <summary>
+/// One rank's evaluation: every rank's rows, the mean loss, and where the time went: predicting, waiting for the
+/// slowest rank (the first, small collective), and padding and gathering the rows.
+/// </summary>
+public sealed record ShardEvaluation(GatheredPredictions Gathered, double Loss, TimeSpan Predicting, TimeSpan Waiting, TimeSpan Gathering)
+{
+    /// <summary>The share of the evaluation spent padding and gathering across processes (the brief's bar: under 5%).</summary>
+    public double GatherShare => Gathering / (Predicting + Waiting + Gathering);
+}
+
+/// <summary>
 /// Evaluation of one rank's shard, shared by the workers (over their process group) and by
 /// `orchestrator evaluate` (one process, <see cref="Collectives.Single"/>).
 /// </summary>
@@ -17,9 +27,10 @@ public static class ShardEvaluator
     /// positions from <paramref name="realCount"/> on are the sampler's repeats: gathered (to keep
     /// shapes equal) but left out of the loss; the coordinator drops them from the metrics.
     /// </summary>
-    public static (GatheredPredictions Gathered, double Loss) Evaluate(ITaskModel model, ModelTask task, Collectives collectives, IReadOnlyList<Batch> batches, int realCount)
+    public static ShardEvaluation Evaluate(ITaskModel model, ModelTask task, Collectives collectives, IReadOnlyList<Batch> batches, int realCount)
     {
         model.Module.eval();
+        var watch = System.Diagnostics.Stopwatch.StartNew();
         try
         {
             var rows = batches.Sum(b => b.Size);
@@ -54,9 +65,14 @@ public static class ShardEvaluator
                 }
             }
 
-            var totals = collectives.Sum(lossSum, lossCount);
-            var gathered = Gather(collectives, rows, rowLength, predictions, labels, indices);
-            return (gathered, totals[0] / Math.Max(1.0, totals[1]));
+            var predicting = watch.Elapsed;
+            using var factsScope = torch.NewDisposeScope();
+            var facts = collectives.AllGather(torch.tensor(new[] { lossSum, lossCount, rowLength })).Select(t => t.data<double>()).ToArray();
+            var loss = facts.Sum(f => f[0]) / Math.Max(1.0, facts.Sum(f => f[1]));
+            var longest = (int)facts.Max(f => f[2]);
+            var waited = watch.Elapsed;
+            var gathered = Gather(collectives, rows, rowLength, longest, predictions, labels, indices);
+            return new ShardEvaluation(gathered, loss, predicting, waited - predicting, watch.Elapsed - waited);
         }
         finally
         {
@@ -64,27 +80,33 @@ public static class ShardEvaluator
         }
     }
 
-    private static GatheredPredictions Gather(Collectives collectives, int rows, int rowLength, long[] predictions, long[] labels, long[] indices)
+    // One collective for all rows, each row being [predictions | labels | example index] at the common length
+    // (the loss sums and row lengths came in the collective before).
+    private static GatheredPredictions Gather(Collectives collectives, int rows, int rowLength, int longest,
+        long[] predictions, long[] labels, long[] indices)
     {
         using var scope = torch.NewDisposeScope();
-        var longest = (int)collectives.AllGather(torch.tensor(new long[] { rowLength })).Max(t => t.item<long>());
-        var padded = PadRows(rows, rowLength, longest, predictions);
-        var paddedLabels = PadRows(rows, rowLength, longest, labels);
-        long[] Gathered(long[] local, long[] shape) =>
-            collectives.AllGather(torch.tensor(local, shape)).SelectMany(t => t.data<long>()).ToArray();
-        return new GatheredPredictions(
-            collectives.WorldSize, rows, longest,
-            Gathered(padded, [rows, longest]),
-            Gathered(paddedLabels, [rows, longest]),
-            Gathered(indices, [rows]));
-    }
+        var width = 2 * longest + 1;
+        var local = new long[rows * width];
+        Array.Fill(local, LabelAligner.IgnoreIndex);
+        for (var r = 0; r < rows; r++)
+        {
+            Array.Copy(predictions, r * rowLength, local, r * width, rowLength);
+            Array.Copy(labels, r * rowLength, local, r * width + longest, rowLength);
+            local[r * width + 2 * longest] = indices[r];
+        }
+        var all = collectives.AllGather(torch.tensor(local, [rows, width])).SelectMany(t => t.data<long>()).ToArray();
 
-    private static long[] PadRows(int rows, int from, int to, long[] values)
-    {
-        if (from == to) return values;
-        var result = new long[rows * to];
-        Array.Fill(result, LabelAligner.IgnoreIndex);
-        for (var r = 0; r < rows; r++) Array.Copy(values, r * from, result, r * to, from);
-        return result;
+        var total = all.Length / width;
+        var gatheredPredictions = new long[total * longest];
+        var gatheredLabels = new long[total * longest];
+        var gatheredIndices = new long[total];
+        for (var r = 0; r < total; r++)
+        {
+            Array.Copy(all, r * width, gatheredPredictions, r * longest, longest);
+            Array.Copy(all, r * width + longest, gatheredLabels, r * longest, longest);
+            gatheredIndices[r] = all[r * width + 2 * longest];
+        }
+        return new GatheredPredictions(collectives.WorldSize, rows, longest, gatheredPredictions, gatheredLabels, gatheredIndices);
     }
 }
