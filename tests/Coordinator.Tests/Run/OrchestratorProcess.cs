@@ -42,20 +42,38 @@ internal static class OrchestratorProcess
         start.Environment["NO_COLOR"] = "1";
 
         var lines = new List<string>();
-        var kill = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        void OnLine(string? line)
+        using var process = new Process { StartInfo = start };
+        var killed = 0;
+
+        // The kill is sent from the thread that notices the moment, not from a continuation: the thread pool of
+        // a busy test host can take longer to run one than a whole short run takes to finish.
+        void KillNow()
         {
-            if (line is null) return;
-            lock (lines) lines.Add(line);
-            if (killOnLine?.Invoke(line) == true) kill.TrySetResult();
+            if (Interlocked.Exchange(ref killed, 1) == 1) return;
+            try
+            {
+                if (!process.HasExited) process.Kill(entireProcessTree: true);
+                else killed = 0;  // it finished first
+            }
+            catch (InvalidOperationException)
+            {
+                killed = 0;  // it exited between the check and the kill
+            }
         }
 
-        using var process = new Process { StartInfo = start };
-        process.OutputDataReceived += (_, e) => OnLine(e.Data);
-        process.ErrorDataReceived += (_, e) => OnLine(e.Data);
+        void OnLine(string line)
+        {
+            lock (lines) lines.Add(line);
+            if (killOnLine?.Invoke(line) == true) KillNow();
+        }
+
         process.Start();
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
+        // Dedicated reader threads for the same reason: async pipe reads wait for pool threads.
+        var readers = new[] { process.StandardOutput, process.StandardError }.Select(reader => new Thread(() =>
+        {
+            while (reader.ReadLine() is { } line) OnLine(line);
+        }) { IsBackground = true }).ToArray();
+        foreach (var reader in readers) reader.Start();
 
         // A dedicated thread polls at about a millisecond, fine enough to land inside a checkpoint write.
         using var stopPolling = new CancellationTokenSource();
@@ -64,9 +82,9 @@ internal static class OrchestratorProcess
         {
             poller = new Thread(() =>
             {
-                while (!stopPolling.IsCancellationRequested && !kill.Task.IsCompleted)
+                while (!stopPolling.IsCancellationRequested && Volatile.Read(ref killed) == 0 && !process.HasExited)
                 {
-                    if (killWhen()) kill.TrySetResult();
+                    if (killWhen()) KillNow();
                     else Thread.Sleep(1);
                 }
             }) { IsBackground = true };
@@ -75,23 +93,19 @@ internal static class OrchestratorProcess
 
         try
         {
-            var exited = process.WaitForExitAsync();
-            var limit = Task.Delay(timeout ?? TimeSpan.FromMinutes(2));
-            var first = await Task.WhenAny(exited, kill.Task, limit);
-            var killed = false;
-            if (first == kill.Task && !process.HasExited)
+            using var limit = new CancellationTokenSource(timeout ?? TimeSpan.FromMinutes(2));
+            try
             {
-                process.Kill(entireProcessTree: true);
-                killed = true;
+                await process.WaitForExitAsync(limit.Token);
             }
-            else if (first == limit)
+            catch (OperationCanceledException)
             {
                 process.Kill(entireProcessTree: true);
                 await process.WaitForExitAsync();
                 lock (lines) throw new TimeoutException($"orchestrator {string.Join(' ', arguments)} did not finish in time:\n{string.Join('\n', lines.TakeLast(40))}");
             }
-            await process.WaitForExitAsync();
-            lock (lines) return new ProcessOutcome(process.ExitCode, killed, lines.ToList());
+            foreach (var reader in readers) reader.Join();
+            lock (lines) return new ProcessOutcome(process.ExitCode, Volatile.Read(ref killed) == 1, lines.ToList());
         }
         finally
         {
