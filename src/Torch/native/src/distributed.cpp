@@ -308,26 +308,8 @@ ORC_API void orc_store_wait(StoreBox* s, const char* const* keys, int64_t count,
 // ---------------------------------------------------------------------------------------------
 // Process groups
 
-// As torch.distributed.init_process_group's store-based barrier: a rank's constructor can return
-// while a peer is still finishing its side of the connections, and a rank that then tore its group
-// down at once would fail that peer ("Connection closed by peer"). Every rank adds one to a counter
-// and waits for the whole group; groups made one after another on the same store (in the same order
-// on every rank, as c10d requires) wait for their own multiple of the group size.
-static void wait_for_all_ranks(c10d::Store& store, int32_t size, int64_t timeout_ms) {
-  const std::string key = "orc/process_group_ready";
-  const auto arrived = store.add(key, 1);
-  const auto target = (arrived + size - 1) / size * size;
-  const auto deadline = std::chrono::steady_clock::now() + milliseconds(timeout_ms);
-  for (auto count = arrived; count < target; count = store.add(key, 0)) {
-    if (std::chrono::steady_clock::now() >= deadline)
-      throw std::runtime_error("process group: only " + std::to_string(size - (target - count)) + " of " + std::to_string(size) +
-                               " ranks had formed the group after " + std::to_string(timeout_ms) + " ms");
-    std::this_thread::sleep_for(milliseconds(2));
-  }
-}
-
 // Blocks until every rank has constructed its group over the same store (Gloo's full-mesh
-// rendezvous, then the barrier above), or fails after timeout_ms. hostname/interfaces choose the network device (see
+// rendezvous), or fails after timeout_ms. hostname/interfaces choose the network device (see
 // gloo_devices); threads is Gloo's worker thread count (<= 0: Gloo's default of 2).
 ORC_API GroupBox* orc_pg_gloo_create(StoreBox* s, int32_t rank, int32_t size, int64_t timeout_ms,
                                      const char* hostname, const char* interfaces, int32_t threads) {
@@ -339,7 +321,6 @@ ORC_API GroupBox* orc_pg_gloo_create(StoreBox* s, int32_t rank, int32_t size, in
   options->devices = gloo_devices(hostname, interfaces);
   if (threads > 0) options->threads = threads;
   auto group = c10::make_intrusive<AbortableGloo>(s->store, rank, size, options);
-  wait_for_all_ranks(*s->store, size, timeout_ms);
   auto* box = new GroupBox();
   box->gloo = group.get();
   box->group = group;
@@ -367,7 +348,6 @@ ORC_API GroupBox* orc_pg_nccl_create(StoreBox* s, int32_t rank, int32_t size, in
   auto options = c10d::ProcessGroupNCCL::Options::create();
   options->timeout = milliseconds(timeout_ms);
   auto group = c10::make_intrusive<c10d::ProcessGroupNCCL>(s->store, rank, size, options);
-  wait_for_all_ranks(*s->store, size, timeout_ms);
   auto* box = new GroupBox();
   box->group = group;
   box->backend = "nccl";
