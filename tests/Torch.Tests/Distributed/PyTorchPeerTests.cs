@@ -30,7 +30,7 @@ public class PyTorchPeerTests
         """;
 
     [Fact]
-    public void PyTorchProcessIsRankOneOfOurGroup()
+    public async Task PyTorchProcessIsRankOneOfOurGroup()
     {
         using var master = new TcpStore("127.0.0.1", 0, 2, isMaster: true, TimeSpan.FromSeconds(20));
         var start = new ProcessStartInfo(Python) { RedirectStandardOutput = true, RedirectStandardError = true };
@@ -62,11 +62,11 @@ public class PyTorchPeerTests
         catch (Exception e)
         {
             if (!peer.WaitForExit(30_000)) peer.Kill(entireProcessTree: true);
-            throw new Xunit.Sdk.XunitException($"{e.Message}\npython stderr:\n{stderr.Result}");
+            throw new Xunit.Sdk.XunitException($"{e.Message}\npython stderr:\n{await stderr}");
         }
         if (!peer.WaitForExit(30_000)) peer.Kill(entireProcessTree: true);
-        Assert.True(peer.ExitCode == 0, $"python exited {peer.ExitCode}: {stderr.Result}");
-        using var result = JsonDocument.Parse(stdout.Result);
+        Assert.True(peer.ExitCode == 0, $"python exited {peer.ExitCode}: {await stderr}");
+        using var result = JsonDocument.Parse(await stdout);
         var root = result.RootElement;
         Assert.Equal([11.0, 22.0, 33.0], root.GetProperty("sum").EnumerateArray().Select(e => e.GetDouble()));
         Assert.Equal([0L, 100L, 1L, 101L], root.GetProperty("gathered").EnumerateArray().SelectMany(r => r.EnumerateArray()).Select(e => e.GetInt64()));

@@ -79,7 +79,7 @@ public class CheckpointLoadingTests
         var sink = new CapturingSink();
         using var token = PretrainedModels.Load(source, ModelTask.TokenClassification, logger: sink.Logger());
         Assert.Equal(["bert.pooler.dense.bias", "bert.pooler.dense.weight"], sink.ListProperty("were not used", "UnusedWeights"));
-        Assert.Empty(sink.Events.Where(e => e.MessageTemplate.Text.Contains("newly initialized")));
+        Assert.DoesNotContain(sink.Events, e => e.MessageTemplate.Text.Contains("newly initialized"));
     }
 
     [Fact]
