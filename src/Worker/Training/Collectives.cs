@@ -14,12 +14,6 @@ public sealed class Collectives(ProcessGroup? group) : IDisposable
     public int Rank => group?.Rank ?? 0;
     public int WorldSize => group?.Size ?? 1;
 
-    /// <summary>Sums <paramref name="tensor"/> in place across ranks.</summary>
-    public void SumInPlace(torch.Tensor tensor)
-    {
-        if (group is not null) group.AllReduce(tensor, ReduceOp.Sum);
-    }
-
     /// <summary>
     /// A reducer that sums these parameters' gradients across ranks in buckets while backward runs (DDP's overlap);
     /// null for a world of one, where there is nothing to sum.
