@@ -35,8 +35,8 @@ public sealed class CoordinatorActor(RunContext run, TaskCompletionSource<RunOut
     private long globalStep = run.Resume?.State.GlobalStep ?? 0;
     private double? bestMetric = run.Resume?.State.BestMetric;
     private string? bestCheckpoint = run.Resume?.State.BestModelCheckpoint;
-    private double segmentLoss;
     private int[] TrainLengths => field ??= run.Prepared.Train.Select(e => e.Length).ToArray();
+    private (int Epoch, DistributedShardPlan Plan)? trainShards;
     private (string Name, TrainerState State)? pendingCheckpoint;
     private Task checkpointWrites = Task.CompletedTask;
     private IReadOnlyList<ConsoleView.TypeScores> lastPerType = [];
@@ -183,11 +183,15 @@ public sealed class CoordinatorActor(RunContext run, TaskCompletionSource<RunOut
     /// </summary>
     private DistributedShardPlan TrainShards(int epoch)
     {
+        // Kept for the epoch's later segments (an epoch is split at every evaluation and save step).
+        if (trainShards is { } cached && cached.Epoch == epoch) return cached.Plan;
         var seed = (ulong)run.Options.Seed;
-        if (!run.Options.GroupByLength)
-            return DistributedShardPlan.ForEpoch(run.Plan.TrainExamples, WorldSize, seed, epoch);
-        var order = LengthGroupedSampler.Order(TrainLengths, run.Options.PerDeviceTrainBatchSize * WorldSize, seed + (ulong)epoch);
-        return DistributedShardPlan.FromOrder(order, WorldSize);
+        var plan = run.Options.GroupByLength
+            ? DistributedShardPlan.FromOrder(
+                LengthGroupedSampler.Order(TrainLengths, run.Options.PerDeviceTrainBatchSize * WorldSize, seed + (ulong)epoch), WorldSize)
+            : DistributedShardPlan.ForEpoch(run.Plan.TrainExamples, WorldSize, seed, epoch);
+        trainShards = (epoch, plan);
+        return plan;
     }
 
     /// <summary>Steps until the next evaluation or save (the epoch end is handled by the caller).</summary>
@@ -214,7 +218,7 @@ public sealed class CoordinatorActor(RunContext run, TaskCompletionSource<RunOut
     private void OnSegmentDone(IReadOnlyList<SegmentDone> done)
     {
         globalStep = done[0].GlobalStep;
-        segmentLoss = done.Average(d => d.MeanLoss);
+        var segmentLoss = done.Average(d => d.MeanLoss);
         foreach (var d in done) rngStates[d.Rank] = d.RngState;
         var epoch = done[0].Epoch;
         var epochEnd = AtEpochEnd;
@@ -225,7 +229,7 @@ public sealed class CoordinatorActor(RunContext run, TaskCompletionSource<RunOut
         var evaluate = last || (run.Options.EvalSteps is > 0 ? globalStep % run.Options.EvalSteps.Value == 0 || epochEnd : epochEnd);
         if (evaluate)
         {
-            var shards = ValidationShards();
+            var shards = ValidationShards;
             for (var rank = 0; rank < WorldSize; rank++)
                 workers[rank].Tell(new EvaluateShard(shards.IndicesFor(rank), shards.RealCount(rank)), Self);
         }
@@ -235,8 +239,8 @@ public sealed class CoordinatorActor(RunContext run, TaskCompletionSource<RunOut
         }
     }
 
-    private DistributedShardPlan ValidationShards() =>
-        DistributedShardPlan.ForEpoch(run.Prepared.Validation.Length, WorldSize, (ulong)run.Options.Seed, 0, shuffle: false);
+    private DistributedShardPlan ValidationShards =>
+        field ??= DistributedShardPlan.ForEpoch(run.Prepared.Validation.Length, WorldSize, (ulong)run.Options.Seed, 0, shuffle: false);
 
     /// <summary>The 0-based epoch of the last completed step.</summary>
     private int CompletedEpoch => run.Plan.EpochOf((int)Math.Max(0, globalStep - 1));
@@ -248,7 +252,7 @@ public sealed class CoordinatorActor(RunContext run, TaskCompletionSource<RunOut
 
     private void OnEvaluationDone(EvaluationDone rankZero)
     {
-        var scores = EvaluationScorer.Score(rankZero.Gathered, ValidationShards(), run.Prepared.Task, run.Prepared.Labels, run.Options.Strict, rankZero.Loss);
+        var scores = EvaluationScorer.Score(rankZero.Gathered, ValidationShards, run.Prepared.Task, run.Prepared.Labels, run.Options.Strict, rankZero.Loss);
         var epoch = CompletedEpoch;
         var record = new StateEvaluation(EpochFraction(globalStep), globalStep, scores.Metrics);
         evaluations.Add(record);
@@ -312,7 +316,7 @@ public sealed class CoordinatorActor(RunContext run, TaskCompletionSource<RunOut
     {
         var metricName = run.Options.ResolvedMetricForBestModel();
         var latest = evaluations.LastOrDefault(e => e.Step == globalStep);
-        if (latest is null || !latest.Metrics.TryGetValue(metricName.Replace("eval_", ""), out var value)) return;
+        if (latest is null || !latest.Metrics.TryGetValue(metricName, out var value)) return;
         var greater = run.Options.ResolvedGreaterIsBetter();
         if (bestMetric is null || (greater ? value > bestMetric : value < bestMetric))
         {
@@ -344,7 +348,7 @@ public sealed class CoordinatorActor(RunContext run, TaskCompletionSource<RunOut
         if (run.Options.SaveTotalLimit is > 0)
         {
             var inFlight = run.Pusher.InFlightCheckpoint;
-            var policy = new RetentionPolicy(run.Options.SaveTotalLimit.Value, run.Options.ResolvedMetricForBestModel().Replace("eval_", ""), run.Options.ResolvedGreaterIsBetter());
+            var policy = new RetentionPolicy(run.Options.SaveTotalLimit.Value, run.Options.ResolvedMetricForBestModel(), run.Options.ResolvedGreaterIsBetter());
             run.Checkpoints.ApplyRetention(policy, inFlight is null ? [] : [Path.GetFileName(inFlight)]);
         }
     }

@@ -139,14 +139,19 @@ public sealed class WorkerActor(ILogger logger) : Actor
     {
         var d = data!;
         var plan = this.plan!;
-        var batches = d.Collator.Batches(d.Train, segment.Shard, d.TrainBatchSize).ToList();
+        // Only this segment's slice of the epoch's shard is collated: an epoch split at evaluation or save steps
+        // would otherwise be collated once per segment.
+        var examplesPerStep = plan.GradientAccumulationSteps * d.TrainBatchSize;
+        var start = segment.FirstStep * examplesPerStep;
+        var end = Math.Min(segment.Shard.Length, segment.EndStep * examplesPerStep);
+        var batches = d.Collator.Batches(d.Train, new ArraySegment<int>(segment.Shard, start, end - start), d.TrainBatchSize).ToList();
         var watch = Stopwatch.StartNew();
         var windowWatch = Stopwatch.StartNew();
         double lossTotal = 0;
         int samples = 0, windowSamples = 0, steps = 0;
         for (var step = segment.FirstStep; step < segment.EndStep; step++)
         {
-            var first = step * plan.GradientAccumulationSteps;
+            var first = (step - segment.FirstStep) * plan.GradientAccumulationSteps;
             var micro = batches.GetRange(first, plan.MicroBatchesInStep(step));
             var result = Replica.TrainStep(micro);
             lossTotal += result.Loss;

@@ -53,7 +53,7 @@ public static class ModelEvaluation
         var (config, tokenizer) = PreparedRun.LoadModelFiles(request.ModelDirectory);
         var configPath = Path.Combine(request.ModelDirectory, ModelConfig.FileName);
         var task = request.Task ?? (HasHead(config, "ForSequenceClassification") ? TrainTask.Classification : TrainTask.Ner);
-        var modelTask = task == TrainTask.Classification ? ModelTask.SequenceClassification : ModelTask.TokenClassification;
+        var modelTask = task.ModelTask();
         var head = modelTask == ModelTask.SequenceClassification ? "ForSequenceClassification" : "ForTokenClassification";
         if (!HasHead(config, head))
             throw new RunInputException(

@@ -30,7 +30,7 @@ public sealed record PreparedRun(
         var dataPath = options.DataPath ?? throw new RunInputException("--data is required (a dataset folder with train and validation files)");
         if (!Directory.Exists(modelDirectory)) throw new RunInputException($"{modelDirectory}: model folder not found");
         if (!Directory.Exists(dataPath) && !File.Exists(dataPath)) throw new RunInputException($"{dataPath}: data folder not found");
-        var task = options.Task == TrainTask.Classification ? ModelTask.SequenceClassification : ModelTask.TokenClassification;
+        var task = options.Task.ModelTask();
 
         var (config, tokenizer) = LoadModelFiles(modelDirectory);
         var (labels, trainExamples, validationExamples, report) = ReadData(options, dataPath);

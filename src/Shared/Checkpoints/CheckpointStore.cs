@@ -71,10 +71,15 @@ public sealed partial class CheckpointStore
     /// <summary>Fully verifies one checkpoint folder: manifest, state, and every file's size and SHA-256.</summary>
     public (CheckpointInfo? Checkpoint, DamagedCheckpoint? Damage) Verify(string name)
     {
-        var folder = Path.Combine(Directory, name);
         var (info, damage) = ReadHeader(name);
-        if (info is null) return (null, damage);
+        return info is null ? (null, damage) : VerifyFiles(info);
+    }
 
+    /// <summary>Checks the files of a checkpoint whose manifest and state have been read: sizes, SHA-256, nothing unlisted.</summary>
+    private (CheckpointInfo? Checkpoint, DamagedCheckpoint? Damage) VerifyFiles(CheckpointInfo info)
+    {
+        var name = info.Name;
+        var folder = Path.Combine(Directory, name);
         var listed = new HashSet<string>(StringComparer.Ordinal) { CheckpointManifest.FileName };
         foreach (var entry in info.Manifest.Files)
         {
@@ -139,7 +144,7 @@ public sealed partial class CheckpointStore
         headers.Sort(CheckpointInfo.Chronological);
         for (int i = headers.Count - 1; i >= 0; i--)
         {
-            var (info, damage) = Verify(headers[i].Name);
+            var (info, damage) = VerifyFiles(headers[i]);
             if (info is not null) return new LatestCheckpoint(info, skipped);
             skipped.Add(Warn(damage!));
         }

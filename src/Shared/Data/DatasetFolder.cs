@@ -78,8 +78,6 @@ public sealed class DatasetFolder
         return new DatasetFolder(path, files);
     }
 
-    public bool Has(Split split) => _files.ContainsKey(split);
-
     public string Require(Split split) => _files.TryGetValue(split, out var file) ? file
         : throw new DataFormatException(Root, 0, split.ToString().ToLowerInvariant(), $"no {split.ToString().ToLowerInvariant()} file in the data folder");
 

@@ -39,9 +39,6 @@ public sealed class LabelSet
     public int Id(string name) =>
         _ids.TryGetValue(name, out var id) ? id : throw new KeyNotFoundException($"unknown label '{name}' (known: {string.Join(", ", _names)})");
 
-    /// <summary>True when every label is `O` or a prefixed IOB tag, so B-X to I-X mapping applies.</summary>
-    public bool IsIob => _names.All(n => Iob.IsOutside(n) || Iob.Parse(n) is not null);
-
     /// <summary>
     /// The stable order used when no labels file is given.
     /// IOB tags: `O` first, then per entity type in ordinal order of the type name: B-X, I-X (both always

@@ -123,7 +123,7 @@ public sealed class VocabularyBuilder
                 if (current.Length > 0) { yield return current.ToString(); current.Clear(); }
                 continue;
             }
-            if (IsPunctuation(rune) || IsCjk(rune.Value))
+            if (Text.CharClasses.IsPunctuation(rune.Value) || IsCjk(rune.Value))
             {
                 if (current.Length > 0) { yield return current.ToString(); current.Clear(); }
                 yield return rune.ToString();
@@ -133,16 +133,6 @@ public sealed class VocabularyBuilder
         }
         if (current.Length > 0)
             yield return current.ToString();
-    }
-
-    private static bool IsPunctuation(Rune rune)
-    {
-        int c = rune.Value;
-        if (c is >= 33 and <= 47 or >= 58 and <= 64 or >= 91 and <= 96 or >= 123 and <= 126)
-            return true;
-        return Rune.GetUnicodeCategory(rune) is UnicodeCategory.ConnectorPunctuation or UnicodeCategory.DashPunctuation
-            or UnicodeCategory.OpenPunctuation or UnicodeCategory.ClosePunctuation or UnicodeCategory.InitialQuotePunctuation
-            or UnicodeCategory.FinalQuotePunctuation or UnicodeCategory.OtherPunctuation;
     }
 
     private static bool IsCjk(int c) =>

@@ -15,8 +15,13 @@ public static class AtomicFile
         Write(path, stream => stream.Write(copy));
     }
 
-    public static void WriteAllText(string path, string text) =>
-        WriteAllBytes(path, new UTF8Encoding(encoderShouldEmitUTF8Identifier: false).GetBytes(text));
+    public static void WriteAllText(string path, string text)
+    {
+        var bytes = Utf8NoBom.GetBytes(text);
+        Write(path, stream => stream.Write(bytes));
+    }
+
+    private static readonly UTF8Encoding Utf8NoBom = new(encoderShouldEmitUTF8Identifier: false);
 
     /// <summary>Streams content into the temporary file, then commits it.</summary>
     public static void Write(string path, Action<Stream> writeContent)

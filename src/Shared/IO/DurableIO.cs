@@ -21,14 +21,6 @@ public static partial class DurableIO
     [LibraryImport("libc", EntryPoint = "close", SetLastError = true)]
     private static partial int Close(int fd);
 
-    /// <summary>Flushes a file's data and metadata to the device.</summary>
-    public static void SyncFile(string path)
-    {
-        // FileStream only fsyncs handles it can write to.
-        using var stream = new FileStream(path, FileMode.Open, FileAccess.ReadWrite, FileShare.Read);
-        stream.Flush(flushToDisk: true);
-    }
-
     /// <summary>Flushes a directory's entries (creations, renames, deletions) to the device.</summary>
     public static void SyncDirectory(string path)
     {

@@ -19,8 +19,6 @@ internal sealed class AddedTokenMatcher
         _firstChars = SearchValues.Create(_tokensLongestFirst.Select(t => t.Content[0]).Distinct().ToArray());
     }
 
-    public bool IsEmpty => _tokensLongestFirst.Length == 0;
-
     /// <summary>The next match at or after <paramref name="from"/>, or false.</summary>
     public bool TryFindNext(ReadOnlySpan<char> text, int from, out int position, out int length, out int id)
     {

@@ -28,7 +28,6 @@ internal struct ValueListBuilder<T>
         return span;
     }
 
-    public void RemoveLast(int n) => _count -= n;
 
     public readonly T[] ToArray() => _items.AsSpan(0, _count).ToArray();
 

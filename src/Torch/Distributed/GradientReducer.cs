@@ -22,11 +22,13 @@ public sealed class GradientReducer : IDisposable
     public const long DefaultFirstBucketBytes = 1L << 20;
     public const long DefaultBucketBytes = 25L << 20;
 
-    private sealed class Bucket(int[] parameters, long[] offsets, torch.Tensor buffer)
+    // Slots[k] is the part of Buffer that holds Parameters[k]'s gradient: views made once, so a step copies without
+    // creating tensors (part of it runs inside backward).
+    private sealed class Bucket(int[] parameters, torch.Tensor buffer, torch.Tensor[] slots)
     {
         public readonly int[] Parameters = parameters;
-        public readonly long[] Offsets = offsets;
         public readonly torch.Tensor Buffer = buffer;
+        public readonly torch.Tensor[] Slots = slots;
         public int Pending;
         public Work? Work;
     }
@@ -47,8 +49,12 @@ public sealed class GradientReducer : IDisposable
         long firstBucketBytes = DefaultFirstBucketBytes, long bucketBytes = DefaultBucketBytes)
     {
         this.group = group;
-        grads = parameters.Select((p, i) => p.grad?.DetachFromDisposeScope() ?? throw new ArgumentException(
-            $"parameter {i} has no gradient tensor yet; the reducer sums gradients kept in place (FlatParameters)", nameof(parameters))).ToArray();
+        grads = parameters.Select((p, i) =>
+        {
+            using var grad = p.grad ?? throw new ArgumentException(
+                $"parameter {i} has no gradient tensor yet; the reducer sums gradients kept in place (FlatParameters)", nameof(parameters));
+            return grad.view(-1).DetachFromDisposeScope();  // flat views of the gradients, which stay where they are
+        }).ToArray();
         if (grads.Select(g => g.dtype).Distinct().Count() > 1)
             throw new ArgumentException("the reducer needs gradients of one dtype", nameof(parameters));
 
@@ -67,16 +73,16 @@ public sealed class GradientReducer : IDisposable
         if (current.Count > 0) planned.Add(current);
         buckets = planned.Select((members, b) =>
         {
-            var offsets = new long[members.Count];
-            long length = 0;
+            foreach (var member in members) bucketOf[member] = b;
+            var buffer = torch.empty([members.Sum(m => grads[m].numel())], grads[0].dtype, grads[0].device).DetachFromDisposeScope();
+            var slots = new torch.Tensor[members.Count];
+            long offset = 0;
             for (var k = 0; k < members.Count; k++)
             {
-                offsets[k] = length;
-                length += grads[members[k]].numel();
-                bucketOf[members[k]] = b;
+                slots[k] = buffer.narrow(0, offset, grads[members[k]].numel()).DetachFromDisposeScope();
+                offset += slots[k].numel();
             }
-            using var _ = torch.NewDisposeScope();
-            return new Bucket(members.ToArray(), offsets, torch.empty([length], grads[0].dtype).DetachFromDisposeScope());
+            return new Bucket(members.ToArray(), buffer, slots);
         }).ToArray();
 
         self = GCHandle.Alloc(this);
@@ -118,12 +124,7 @@ public sealed class GradientReducer : IDisposable
                 foreach (var bucket in buckets)
                 {
                     bucket.Work!.Wait();
-                    using var scope = torch.NewDisposeScope();
-                    for (var k = 0; k < bucket.Parameters.Length; k++)
-                    {
-                        var grad = grads[bucket.Parameters[k]];
-                        grad.view(-1).copy_(bucket.Buffer.narrow(0, bucket.Offsets[k], grad.numel()));
-                    }
+                    for (var k = 0; k < bucket.Parameters.Length; k++) grads[bucket.Parameters[k]].copy_(bucket.Slots[k]);
                 }
             }
             finally
@@ -151,12 +152,7 @@ public sealed class GradientReducer : IDisposable
 
     private void Start(Bucket bucket)
     {
-        using (var scope = torch.NewDisposeScope())
-            for (var k = 0; k < bucket.Parameters.Length; k++)
-            {
-                var grad = grads[bucket.Parameters[k]];
-                bucket.Buffer.narrow(0, bucket.Offsets[k], grad.numel()).copy_(grad.view(-1));
-            }
+        for (var k = 0; k < bucket.Parameters.Length; k++) bucket.Slots[k].copy_(grads[bucket.Parameters[k]]);
         bucket.Work = group.AllReduceAsync(bucket.Buffer, ReduceOp.Sum);
     }
 
@@ -190,6 +186,7 @@ public sealed class GradientReducer : IDisposable
         foreach (var bucket in buckets)
         {
             bucket.Work?.Dispose();
+            foreach (var slot in bucket.Slots) slot.Dispose();
             bucket.Buffer.Dispose();
         }
         foreach (var grad in grads) grad.Dispose();

@@ -63,7 +63,6 @@ internal static unsafe partial class NativeMethods
     [LibraryImport(Lib)] internal static partial IntPtr orc_mul_s(IntPtr a, double s);
     [LibraryImport(Lib)] internal static partial IntPtr orc_div_s(IntPtr a, double s);
     [LibraryImport(Lib)] internal static partial IntPtr orc_pow_s(IntPtr a, double s);
-    [LibraryImport(Lib)] internal static partial IntPtr orc_rpow_s(double s, IntPtr a);
     [LibraryImport(Lib)] internal static partial IntPtr orc_eq_s(IntPtr a, double s);
     [LibraryImport(Lib)] internal static partial IntPtr orc_ne_s(IntPtr a, double s);
     [LibraryImport(Lib)] internal static partial IntPtr orc_lt_s(IntPtr a, double s);

@@ -50,7 +50,15 @@ public static partial class torch
             }
         }
 
-        public long Dimensions => shape.Length;
+        public long Dimensions
+        {
+            get
+            {
+                var dims = NativeMethods.orc_tensor_dim(Handle);
+                TorchException.ThrowIfFailed();
+                return dims;
+            }
+        }
 
         public long numel()
         {
@@ -70,9 +78,7 @@ public static partial class torch
         /// <summary>Copies the elements into <paramref name="destination"/>, whose length must equal numel().</summary>
         public unsafe void CopyTo<T>(Span<T> destination) where T : unmanaged
         {
-            fixed (T* p = destination)
-                NativeMethods.orc_tensor_copy_to(Handle, p, (long)destination.Length * sizeof(T));
-            TorchException.ThrowIfFailed();
+            fixed (T* p = destination) CopyBytesTo((byte*)p, (long)destination.Length * sizeof(T));
         }
 
         public T item<T>() where T : unmanaged
@@ -126,11 +132,8 @@ public static partial class torch
     /// <summary>Copies <paramref name="values"/> into a new tensor of the given shape (default: 1-D).</summary>
     public static unsafe Tensor tensor<T>(ReadOnlySpan<T> values, long[]? shape = null) where T : unmanaged
     {
-        shape ??= [values.Length];
-        var dtype = ScalarTypeOf<T>();
         fixed (T* data = values)
-        fixed (long* s = shape)
-            return new Tensor(NativeMethods.orc_tensor_from_data(data, (long)values.Length * sizeof(T), (int)dtype, s, shape.Length));
+            return from_bytes((byte*)data, (long)values.Length * sizeof(T), ScalarTypeOf<T>(), shape ?? [values.Length]);
     }
 
     public static Tensor tensor<T>(T[] values, long[]? shape = null) where T : unmanaged => tensor((ReadOnlySpan<T>)values, shape);

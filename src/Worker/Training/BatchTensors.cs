@@ -18,11 +18,8 @@ public sealed record BatchTensors(torch.Tensor InputIds, torch.Tensor AttentionM
     }
 
     /// <summary>Positions that count towards the loss (labels other than -100).</summary>
-    public static long CountLabelled(Batch batch)
-    {
-        long count = 0;
-        foreach (var label in batch.Labels)
-            if (label != LabelAligner.IgnoreIndex) count++;
-        return count;
-    }
+    public static long CountLabelled(Batch batch) => CountLabelled(batch.Labels);
+
+    /// <summary>Positions whose label is not the ignore index (-100).</summary>
+    public static long CountLabelled(ReadOnlySpan<long> labels) => labels.Length - labels.Count((long)LabelAligner.IgnoreIndex);
 }

@@ -37,10 +37,5 @@ public sealed class Collectives(ProcessGroup? group) : IDisposable
     /// <summary>Makes every rank's tensor equal to rank 0's.</summary>
     public void BroadcastFromRankZero(torch.Tensor tensor) => group?.Broadcast(tensor, root: 0);
 
-    public void Barrier() => group?.Barrier();
-
-    /// <summary>Frees a group whose peers are gone without waiting for them.</summary>
-    public void Abort() => group?.Abort();
-
     public void Dispose() => group?.Dispose();
 }

@@ -51,17 +51,24 @@ public static class ShardEvaluator
                     var logits = model.forward(inputs.InputIds, inputs.AttentionMask, inputs.TokenTypeIds).Logits;
                     var predicted = logits.argmax(-1).data<long>();
                     var width = predicted.Length / batch.Size;
-                    var lossLabels = (long[])batch.Labels.Clone();
+                    var firstRow = row;
                     for (var i = 0; i < batch.Size; i++, row++)
                     {
                         indices[row] = batch.ExampleIndices[i];
                         Array.Copy(predicted, i * width, predictions, row * rowLength, width);
                         Array.Copy(batch.Labels, i * width, labels, row * rowLength, width);
-                        if (row >= realCount) Array.Fill(lossLabels, LabelAligner.IgnoreIndex, i * width, width);
                     }
-                    var lossTargets = torch.tensor(lossLabels, inputs.Labels.shape);
+                    var (lossLabels, lossTargets) = (batch.Labels, inputs.Labels);
+                    if (row > realCount)
+                    {
+                        // Only a shard's last batches hold the sampler's repeats: their rows are masked out of the loss.
+                        var firstRepeat = Math.Max(0, realCount - firstRow);
+                        lossLabels = (long[])batch.Labels.Clone();
+                        Array.Fill(lossLabels, LabelAligner.IgnoreIndex, firstRepeat * width, (batch.Size - firstRepeat) * width);
+                        lossTargets = torch.tensor(lossLabels, inputs.Labels.shape);
+                    }
                     lossSum += TaskLoss.Summed(task, logits, lossTargets).item<float>();
-                    foreach (var label in lossLabels) if (label != LabelAligner.IgnoreIndex) lossCount++;
+                    lossCount += BatchTensors.CountLabelled(lossLabels);
                 }
             }
 

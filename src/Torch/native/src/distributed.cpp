@@ -129,7 +129,13 @@ std::string describe(const WorkBox* w) {
   return s.str();
 }
 
-std::string store_error(const char* what, const std::string& key, int64_t timeout_ms, const char* cause) {
+// libtorch's message without its C++ backtrace.
+std::string cause_of(const std::exception& e) {
+  if (const auto* c10 = dynamic_cast<const c10::Error*>(&e)) return c10->what_without_backtrace();
+  return e.what();
+}
+
+std::string store_error(const char* what, const std::string& key, int64_t timeout_ms, const std::string& cause) {
   std::ostringstream s;
   s << "store " << what << " of key '" << key << "' failed (timeout " << timeout_ms << " ms): " << cause;
   return s.str();
@@ -255,10 +261,8 @@ ORC_API std::vector<uint8_t>* orc_store_get(StoreBox* s, const char* key) {
   ORC_TRY
   try {
     return new std::vector<uint8_t>(s->store->get(key));
-  } catch (const c10::Error& e) {
-    throw std::runtime_error(store_error("get", key, s->timeout_ms, e.what_without_backtrace()));
   } catch (const std::exception& e) {
-    throw std::runtime_error(store_error("get", key, s->timeout_ms, e.what()));
+    throw std::runtime_error(store_error("get", key, s->timeout_ms, cause_of(e)));
   }
   ORC_CATCH(nullptr)
 }
@@ -296,10 +300,8 @@ ORC_API void orc_store_wait(StoreBox* s, const char* const* keys, int64_t count,
   std::vector<std::string> names(keys, keys + count);
   try {
     s->store->wait(names, milliseconds(timeout_ms));
-  } catch (const c10::Error& e) {
-    throw std::runtime_error(store_error("wait", names.empty() ? "" : names[0], timeout_ms, e.what_without_backtrace()));
   } catch (const std::exception& e) {
-    throw std::runtime_error(store_error("wait", names.empty() ? "" : names[0], timeout_ms, e.what()));
+    throw std::runtime_error(store_error("wait", names.empty() ? "" : names[0], timeout_ms, cause_of(e)));
   }
   return;
   ORC_CATCH()
@@ -308,26 +310,36 @@ ORC_API void orc_store_wait(StoreBox* s, const char* const* keys, int64_t count,
 // ---------------------------------------------------------------------------------------------
 // Process groups
 
+static void check_rank(int32_t rank, int32_t size) {
+  if (size <= 0 || rank < 0 || rank >= size)
+    throw std::invalid_argument("rank " + std::to_string(rank) + " is outside a group of size " + std::to_string(size));
+}
+
+static GroupBox* new_group(c10::intrusive_ptr<c10d::ProcessGroup> group, const char* backend, int32_t rank, int32_t size,
+                           int64_t timeout_ms) {
+  auto* box = new GroupBox();
+  box->group = std::move(group);
+  box->backend = backend;
+  box->rank = rank;
+  box->size = size;
+  box->timeout_ms = timeout_ms;
+  return box;
+}
+
 // Blocks until every rank has constructed its group over the same store (Gloo's full-mesh
 // rendezvous), or fails after timeout_ms. hostname/interfaces choose the network device (see
 // gloo_devices); threads is Gloo's worker thread count (<= 0: Gloo's default of 2).
 ORC_API GroupBox* orc_pg_gloo_create(StoreBox* s, int32_t rank, int32_t size, int64_t timeout_ms,
                                      const char* hostname, const char* interfaces, int32_t threads) {
   ORC_TRY
-  if (size <= 0 || rank < 0 || rank >= size)
-    throw std::invalid_argument("rank " + std::to_string(rank) + " is outside a group of size " + std::to_string(size));
+  check_rank(rank, size);
   if (timeout_ms <= 0) throw std::invalid_argument("process group timeout must be positive");
   auto options = c10d::ProcessGroupGloo::Options::create(milliseconds(timeout_ms));
   options->devices = gloo_devices(hostname, interfaces);
   if (threads > 0) options->threads = threads;
   auto group = c10::make_intrusive<AbortableGloo>(s->store, rank, size, options);
-  auto* box = new GroupBox();
+  auto* box = new_group(group, "gloo", rank, size, timeout_ms);
   box->gloo = group.get();
-  box->group = group;
-  box->backend = "gloo";
-  box->rank = rank;
-  box->size = size;
-  box->timeout_ms = timeout_ms;
   return box;
   ORC_CATCH(nullptr)
 }
@@ -343,18 +355,10 @@ ORC_API int32_t orc_nccl_available() {
 ORC_API GroupBox* orc_pg_nccl_create(StoreBox* s, int32_t rank, int32_t size, int64_t timeout_ms) {
   ORC_TRY
 #ifdef USE_C10D_NCCL
-  if (size <= 0 || rank < 0 || rank >= size)
-    throw std::invalid_argument("rank " + std::to_string(rank) + " is outside a group of size " + std::to_string(size));
+  check_rank(rank, size);
   auto options = c10d::ProcessGroupNCCL::Options::create();
   options->timeout = milliseconds(timeout_ms);
-  auto group = c10::make_intrusive<c10d::ProcessGroupNCCL>(s->store, rank, size, options);
-  auto* box = new GroupBox();
-  box->group = group;
-  box->backend = "nccl";
-  box->rank = rank;
-  box->size = size;
-  box->timeout_ms = timeout_ms;
-  return box;
+  return new_group(c10::make_intrusive<c10d::ProcessGroupNCCL>(s->store, rank, size, options), "nccl", rank, size, timeout_ms);
 #else
   throw std::runtime_error(
       "this libtorch has no NCCL: the shim was built without USE_C10D_NCCL (build against a CUDA libtorch, see docs/distributed.md)");
@@ -388,8 +392,6 @@ ORC_API void orc_pg_free(GroupBox* g) {
   ORC_CATCH()
 }
 
-ORC_API int32_t orc_pg_rank(GroupBox* g) { return g->rank; }
-ORC_API int32_t orc_pg_size(GroupBox* g) { return g->size; }
 
 // NCCL averages natively; Gloo has no average, so it sums and the wait divides by the group size,
 // which only makes sense for floating-point tensors. Returns whether the backend averages natively.
@@ -533,8 +535,7 @@ ORC_API void orc_work_wait(WorkBox* w, int64_t timeout_ms) {
   try {
     w->work->wait(milliseconds(10000));
   } catch (const std::exception& e) {
-    std::string cause = e.what();
-    if (const auto* c10 = dynamic_cast<const c10::Error*>(&e)) cause = c10->what_without_backtrace();
+    const auto cause = cause_of(e);
     // Gloo's own deadline (the group timeout) expired inside the collective, or a peer failed.
     if (cause.find("imed out") != std::string::npos)
       fail("timed out after " + std::to_string(w->timeout_ms) + " ms", cause);

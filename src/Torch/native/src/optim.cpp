@@ -72,6 +72,9 @@ ORC_VOID_FN(adamw_step, (TensorHandle param, TensorHandle grad, TensorHandle exp
 // on every step whose norm is within bounds.
 namespace {
 bool is_exactly_one(const at::Tensor& coef) { return coef.item<double>() == 1.0; }
+
+// clip_grad_norm_'s coefficient: max_norm / (total + 1e-6), at most 1.
+at::Tensor clip_coef(const at::Tensor& total, double max_norm) { return at::clamp(max_norm / (total + 1e-6), c10::nullopt, 1.0); }
 }  // namespace
 
 // torch.nn.utils.clip_grad_norm_ (2-norm) over one flat gradient buffer; returns the total norm.
@@ -79,7 +82,7 @@ ORC_API double orc_clip_grad_norm_flat(TensorHandle grad, double max_norm) {
   ORC_TRY
   at::NoGradGuard no_grad;
   auto total = at::norm(*grad, 2);
-  auto coef = at::clamp(max_norm / (total + 1e-6), c10::nullopt, 1.0);
+  const auto coef = clip_coef(total, max_norm);
   if (!is_exactly_one(coef)) grad->mul_(coef);
   return total.item<double>();
   ORC_CATCH(0)
@@ -94,7 +97,7 @@ ORC_API double orc_clip_grad_norm(const TensorHandle* grads, int64_t n, double m
   norms.reserve(n);
   for (int64_t i = 0; i < n; ++i) norms.push_back(at::norm(*grads[i], 2));
   auto total = at::norm(at::stack(norms), 2);
-  auto coef = at::clamp(max_norm / (total + 1e-6), c10::nullopt, 1.0);
+  const auto coef = clip_coef(total, max_norm);
   if (!is_exactly_one(coef))
     for (int64_t i = 0; i < n; ++i) grads[i]->mul_(coef);
   return total.item<double>();

@@ -58,11 +58,6 @@ ORC_API void orc_tensor_copy_to(TensorHandle t, void* out, int64_t byte_count) {
   ORC_CATCH()
 }
 
-ORC_API TensorHandle orc_zeros(const int64_t* sizes, int64_t ndim, int32_t dtype) {
-  ORC_TRY
-  return orc::wrap(at::zeros(at::IntArrayRef(sizes, ndim), at::TensorOptions().dtype(static_cast<at::ScalarType>(dtype))));
-  ORC_CATCH(nullptr)
-}
 
 ORC_API TensorHandle orc_add(TensorHandle a, TensorHandle b, double alpha) {
   ORC_TRY
