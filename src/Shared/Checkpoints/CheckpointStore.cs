@@ -12,6 +12,11 @@ public sealed partial class CheckpointStore
 {
     private readonly ILogger _log;
 
+    // Manifests whose files this store has hashed and found intact. Retention verifies every checkpoint at every
+    // save; without this each save re-read all of them (gigabytes for a large model) on the coordinator's loop.
+    // A folder saved again under the same name has a new manifest, so it is hashed again.
+    private readonly Dictionary<string, CheckpointManifest> _hashed = new(StringComparer.Ordinal);
+
     public CheckpointStore(string checkpointsDirectory, ILogger? logger = null)
     {
         Directory = Path.GetFullPath(checkpointsDirectory);
@@ -68,25 +73,32 @@ public sealed partial class CheckpointStore
         }
     }
 
-    /// <summary>Fully verifies one checkpoint folder: manifest, state, and every file's size and SHA-256.</summary>
+    /// <summary>Verifies one checkpoint folder: manifest, state, and every file's size and SHA-256 (hashed once per manifest by this store).</summary>
     public (CheckpointInfo? Checkpoint, DamagedCheckpoint? Damage) Verify(string name)
     {
         var (info, damage) = ReadHeader(name);
         return info is null ? (null, damage) : VerifyFiles(info);
     }
 
-    /// <summary>Checks the files of a checkpoint whose manifest and state have been read: sizes, SHA-256, nothing unlisted.</summary>
+    /// <summary>
+    /// Checks the files of a checkpoint whose manifest and state have been read: sizes, nothing unlisted, and the
+    /// SHA-256 of every file the first time this store sees that manifest.
+    /// </summary>
     private (CheckpointInfo? Checkpoint, DamagedCheckpoint? Damage) VerifyFiles(CheckpointInfo info)
     {
         var name = info.Name;
         var folder = Path.Combine(Directory, name);
+        var hashedBefore = _hashed.Remove(name, out var known) && known.CreatedUtc == info.Manifest.CreatedUtc
+            && known.Files.SequenceEqual(info.Manifest.Files);
         var listed = new HashSet<string>(StringComparer.Ordinal) { CheckpointManifest.FileName };
         foreach (var entry in info.Manifest.Files)
         {
             listed.Add(entry.Path);
             var file = Path.Combine(folder, entry.Path);
             if (!File.Exists(file)) return Damaged(name, $"file '{entry.Path}' listed in the manifest is missing");
-            var actual = CheckpointManifest.Describe(folder, file, syncToDisk: false);
+            var actual = hashedBefore
+                ? entry with { Size = new FileInfo(file).Length }
+                : CheckpointManifest.Describe(folder, file, syncToDisk: false);
             if (actual.Size != entry.Size)
                 return Damaged(name, $"file '{entry.Path}' has {actual.Size} bytes, the manifest says {entry.Size}");
             if (!string.Equals(actual.Sha256, entry.Sha256, StringComparison.OrdinalIgnoreCase))
@@ -97,6 +109,7 @@ public sealed partial class CheckpointStore
             var relative = Path.GetRelativePath(folder, file).Replace('\\', '/');
             if (!listed.Contains(relative)) return Damaged(name, $"file '{relative}' is not listed in the manifest");
         }
+        _hashed[name] = info.Manifest;
         return (info, null);
     }
 
