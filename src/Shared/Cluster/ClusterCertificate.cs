@@ -18,6 +18,15 @@ public sealed class ClusterCertificate : IDisposable
     /// <summary>The subject of the certificates we create. Not checked by peers: the pin is the identity.</summary>
     public const string DefaultSubject = "CN=orchestrator-cluster";
 
+    /// <summary>
+    /// The environment variable naming a node's cluster certificate file: set in every pod (the Kubernetes Secret's
+    /// mount) and by the local launcher for the worker processes it starts (its ephemeral certificate).
+    /// </summary>
+    public const string PathVariable = "ORCHESTRATOR_CLUSTER_CERT";
+
+    /// <summary>The environment variable holding the file's password, if it has one (from a Secret, never a command line).</summary>
+    public const string PasswordVariable = "ORCHESTRATOR_CLUSTER_CERT_PASSWORD";
+
     /// <summary>How long `orchestrator cluster-cert` and <see cref="CreateEphemeral"/> certificates are valid.</summary>
     public static readonly TimeSpan DefaultValidity = TimeSpan.FromDays(365);
 
@@ -86,6 +95,28 @@ public sealed class ClusterCertificate : IDisposable
         using (var created = Create())
             created.Save(path);
         return new ClusterCertificate(ReadPkcs12(path, password: null), path, deleteFileOnDispose: true);
+    }
+
+    /// <summary>
+    /// The certificate named by <see cref="PathVariable"/> (with the password in <see cref="PasswordVariable"/>, if
+    /// set), or null when <see cref="PathVariable"/> is unset or empty.
+    /// </summary>
+    /// <param name="getVariable">Reads a variable; the process environment by default.</param>
+    /// <exception cref="ClusterCertificateException">The variable names a file that cannot be loaded.</exception>
+    public static ClusterCertificate? FromEnvironment(Func<string, string?>? getVariable = null)
+    {
+        getVariable ??= Environment.GetEnvironmentVariable;
+        var path = getVariable(PathVariable);
+        if (string.IsNullOrWhiteSpace(path)) return null;
+        var password = getVariable(PasswordVariable);
+        try
+        {
+            return Load(path, string.IsNullOrEmpty(password) ? null : password);
+        }
+        catch (ClusterCertificateException e)
+        {
+            throw new ClusterCertificateException($"{e.Message} (from {PathVariable})", e.InnerException);
+        }
     }
 
     /// <summary>

@@ -116,6 +116,24 @@ public sealed class ClusterCertificateTests : IDisposable
     }
 
     [Fact]
+    public void FromEnvironmentLoadsTheFileTheVariableNamesWithItsPassword()
+    {
+        var path = Path.Combine(_folder, "cluster.pfx");
+        using var created = ClusterCertificate.Create();
+        created.Save(path, "pw");
+        var variables = new Dictionary<string, string?> { [ClusterCertificate.PathVariable] = path, [ClusterCertificate.PasswordVariable] = "pw" };
+
+        using var loaded = ClusterCertificate.FromEnvironment(name => variables.GetValueOrDefault(name));
+
+        Assert.Equal(created.Thumbprint, loaded!.Thumbprint);
+        Assert.Null(ClusterCertificate.FromEnvironment(_ => null));
+        variables.Remove(ClusterCertificate.PasswordVariable);
+        var error = Assert.Throws<ClusterCertificateException>(() => ClusterCertificate.FromEnvironment(name => variables.GetValueOrDefault(name)));
+        Assert.StartsWith($"{path}: cannot read", error.Message);
+        Assert.EndsWith($"(from {ClusterCertificate.PathVariable})", error.Message);
+    }
+
+    [Fact]
     public void AnExpiredCertificateIsNotUsable()
     {
         using var certificate = ClusterCertificate.Create(TimeSpan.FromDays(1));
