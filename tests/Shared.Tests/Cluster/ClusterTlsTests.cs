@@ -10,7 +10,7 @@ namespace Orchestrator.Shared.Tests.Cluster;
 /// the TLS handshake; each test waits for the refusal itself (a log line on the refusing node), then watches a while
 /// longer, and asserts on both sides' membership.
 /// </summary>
-public sealed class ClusterTlsTests : IDisposable
+public sealed class ClusterTlsTests(Xunit.Abstractions.ITestOutputHelper output) : IDisposable
 {
     static readonly TimeSpan JoinTimeout = TimeSpan.FromSeconds(20);
     static readonly TimeSpan RefusalTimeout = TimeSpan.FromSeconds(15);
@@ -29,10 +29,26 @@ public sealed class ClusterTlsTests : IDisposable
     [Fact]
     public async Task TwoNodesWithTheClusterCertificateFormAClusterAndExchangeAMessage()
     {
-        await using var coordinator = await StartCoordinatorAsync();
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var coordinator = await StartCoordinatorAsync();
+        output.WriteLine($"coordinator up after {clock.ElapsedMilliseconds} ms");
         coordinator.System.ActorOf(Props.Create(() => new Echo()), "echo");
-        await using var worker = TlsTestNode.Start(remote => remote.UseClusterTls(_cluster));
+        var worker = TlsTestNode.Start(remote => remote.UseClusterTls(_cluster));
+        try
+        {
+            await JoinAndExchangeAsync(coordinator, worker);
+            output.WriteLine($"worker joined and answered after {clock.ElapsedMilliseconds} ms");
+        }
+        finally
+        {
+            await worker.DisposeAsync();
+            await coordinator.DisposeAsync();
+            output.WriteLine($"both stopped after {clock.ElapsedMilliseconds} ms");
+        }
+    }
 
+    static async Task JoinAndExchangeAsync(TlsTestNode coordinator, TlsTestNode worker)
+    {
         await worker.Cluster.JoinAsync(coordinator.Address, new CancellationTokenSource(JoinTimeout).Token);
 
         Assert.Equal(ClusterTls.Protocol, coordinator.Address.Protocol);
