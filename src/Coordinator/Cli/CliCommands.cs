@@ -14,5 +14,6 @@ public static class CliCommands
         yield return VocabCommand.Create();
         yield return TokenizeCommand.Create();
         yield return InitModelCommand.Create();
+        yield return ClusterCertCommand.Create();
     }
 }
