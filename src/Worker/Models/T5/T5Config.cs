@@ -95,13 +95,6 @@ public sealed class T5Config
         if (value <= 0) throw new ModelConfigException(path, field, $"must be positive, got {value}");
     }
 
-    /// <summary>True when the config.json at <paramref name="path"/> says <c>model_type: "t5"</c>.</summary>
-    public static bool IsT5(string path)
-    {
-        try { return JsonNode.Parse(File.ReadAllText(path))?["model_type"]?.GetValue<string>() == ModelType; }
-        catch (Exception e) when (e is JsonException or InvalidOperationException) { return false; }
-    }
-
     public static T5Config Load(string path)
     {
         JsonNode? node;
