@@ -16,6 +16,8 @@ var verbs = new Dictionary<string, Func<string[], int>>(StringComparer.Ordinal)
     ["tokenizer"] = Orchestrator.Bench.TokenizerBench.Run,
     ["run-overhead"] = Orchestrator.Bench.RunOverheadBench.Run,
     ["train-step"] = Orchestrator.Bench.TrainStepBench.Run,
+    ["t5-train-step"] = Orchestrator.Bench.T5Bench.TrainStep,
+    ["t5-generate"] = Orchestrator.Bench.T5Bench.Generate,
 };
 
 if (args.Length == 0 || !verbs.TryGetValue(args[0], out var run))

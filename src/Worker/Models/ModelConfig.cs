@@ -115,7 +115,7 @@ public sealed class ModelConfig
 
     public static ModelConfig FromJson(JsonObject obj, string path = FileName)
     {
-        var r = new Reader(obj, path);
+        var r = new ConfigJsonReader(obj, path);
         var modelType = r.String("model_type") ?? throw new ModelConfigException(path, "model_type", "missing (expected one of: bert, distilbert)");
         var labels = ReadLabels(r, obj, path);
         var config = modelType == "distilbert"
@@ -170,7 +170,7 @@ public sealed class ModelConfig
     }
 
     // id2label wins (its keys are ids as strings); else num_labels with transformers' LABEL_i names; else 2 labels.
-    private static IReadOnlyList<string> ReadLabels(Reader r, JsonObject obj, string path)
+    private static IReadOnlyList<string> ReadLabels(ConfigJsonReader r, JsonObject obj, string path)
     {
         if (obj["id2label"] is JsonObject id2label && id2label.Count > 0)
         {
@@ -250,43 +250,4 @@ public sealed class ModelConfig
 
     public string ToJsonString() =>
         ToJson().ToJsonString(new JsonSerializerOptions { WriteIndented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }) + "\n";
-
-    /// <summary>Reads typed fields, naming the file and field when a value has the wrong type.</summary>
-    private sealed class Reader(JsonObject obj, string path)
-    {
-        private JsonValue? Value(string key) => obj[key] switch
-        {
-            null => null,
-            JsonValue v when v.GetValueKind() == JsonValueKind.Null => null,
-            JsonValue v => v,
-            _ => throw new ModelConfigException(path, key, "must be a single value, not an object or array"),
-        };
-
-        public string? String(string key) => Value(key) is { } v
-            ? v.GetValueKind() == JsonValueKind.String ? v.GetValue<string>() : throw new ModelConfigException(path, key, $"must be a string, got {v.ToJsonString()}")
-            : null;
-
-        public int? Int(string key) => Value(key) is { } v
-            ? v.GetValueKind() == JsonValueKind.Number && v.TryGetValue<int>(out var i) ? i
-              : v.GetValueKind() == JsonValueKind.Number && double.TryParse(v.ToJsonString(), NumberStyles.Float, CultureInfo.InvariantCulture, out var d) && d == Math.Floor(d) && Math.Abs(d) < int.MaxValue ? (int)d
-              : throw new ModelConfigException(path, key, $"must be an integer, got {v.ToJsonString()}")
-            : null;
-
-        public double? Double(string key) => Value(key) is { } v
-            ? v.GetValueKind() == JsonValueKind.Number ? double.Parse(v.ToJsonString(), NumberStyles.Float, CultureInfo.InvariantCulture)
-              : throw new ModelConfigException(path, key, $"must be a number, got {v.ToJsonString()}")
-            : null;
-
-        public bool? Bool(string key) => Value(key) is { } v
-            ? v.GetValueKind() is JsonValueKind.True or JsonValueKind.False ? v.GetValue<bool>() : throw new ModelConfigException(path, key, $"must be true or false, got {v.ToJsonString()}")
-            : null;
-
-        public IReadOnlyList<string>? Strings(string key) => obj[key] switch
-        {
-            null => null,
-            JsonArray a => a.Select((x, i) => x is JsonValue v && v.GetValueKind() == JsonValueKind.String ? v.GetValue<string>()
-                : throw new ModelConfigException(path, $"{key}[{i}]", "must be a string")).ToList(),
-            _ => throw new ModelConfigException(path, key, "must be an array of strings"),
-        };
-    }
 }
