@@ -16,6 +16,7 @@ var verbs = new Dictionary<string, Func<string[], int>>(StringComparer.Ordinal)
     ["tokenizer"] = Orchestrator.Bench.TokenizerBench.Run,
     ["run-overhead"] = Orchestrator.Bench.RunOverheadBench.Run,
     ["train-step"] = Orchestrator.Bench.TrainStepBench.Run,
+    ["predict"] = Orchestrator.Bench.PredictBench.Run,
 };
 
 if (args.Length == 0 || !verbs.TryGetValue(args[0], out var run))
