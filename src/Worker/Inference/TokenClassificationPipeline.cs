@@ -89,9 +89,11 @@ public sealed class TokenClassificationPipeline
             .ToArray();
         var ids = positions.Select(p => encoding.InputIds[p]).ToArray();
         var types = positions.Select(p => encoding.TokenTypeIds[p]).ToArray();
+        // Special means added by the template ([CLS], [SEP]: no word), as the fast tokenizer's special_tokens_mask:
+        // an [UNK] the model produced for a word is a token of the text like any other.
         var tokens = positions.Select(p => new ChunkToken(
             encoding.Tokens[p],
-            _tokenizer.IsSpecialId(encoding.InputIds[p]),
+            encoding.WordIds[p] is null,
             encoding.InputIds[p] == _tokenizer.UnkTokenId,
             encoding.Offsets[p].Start,
             encoding.Offsets[p].End)).ToList();

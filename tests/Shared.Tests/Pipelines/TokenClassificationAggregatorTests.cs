@@ -169,7 +169,7 @@ public sealed class TokenClassificationAggregatorTests
         var pre = TokenClassificationAggregator.Gather(text, tokens, scores, indexBase: 10);
 
         Assert.Equal(["😀", "zur", "##ich"], pre.Select(p => p.Word));
-        Assert.Equal([(1, 2), (2, 5), (5, 8)], pre.Select(p => (p.Start, p.End)));
+        Assert.Equal([(0, 1), (2, 5), (5, 8)], pre.Select(p => (p.Start, p.End)));
         Assert.Equal([false, false, true], pre.Select(p => p.IsSubword));
         Assert.Equal([11, 12, 13], pre.Select(p => p.Index));
     }
