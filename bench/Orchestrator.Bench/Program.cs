@@ -18,6 +18,7 @@ var verbs = new Dictionary<string, Func<string[], int>>(StringComparer.Ordinal)
     ["train-step"] = Orchestrator.Bench.TrainStepBench.Run,
     ["t5-train-step"] = Orchestrator.Bench.T5Bench.TrainStep,
     ["t5-generate"] = Orchestrator.Bench.T5Bench.Generate,
+    ["predict"] = Orchestrator.Bench.PredictBench.Run,
 };
 
 if (args.Length == 0 || !verbs.TryGetValue(args[0], out var run))

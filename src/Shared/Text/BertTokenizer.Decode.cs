@@ -17,14 +17,26 @@ public sealed partial class BertTokenizer
     public string Decode(IEnumerable<int> ids, bool skipSpecialTokens, bool cleanUpTokenizationSpaces)
     {
         ArgumentNullException.ThrowIfNull(ids);
+        var tokens = ids.Where(id => !(skipSpecialTokens && _specialIds.Contains(id))).Select(IdToToken).OfType<string>();
+        var builder = DecodeTokens(tokens);
+        if (cleanUpTokenizationSpaces) CleanUp(builder, 0);
+        return builder.ToString();
+    }
+
+    /// <summary>
+    /// convert_tokens_to_string of a fast tokenizer: the WordPiece decoder alone (tokens joined with spaces,
+    /// `##` pieces glued to the previous token, each token tidied when the decoder's `cleanup` flag is set),
+    /// without clean_up_tokenization_spaces. The token classification pipeline builds its `word` with it.
+    /// </summary>
+    public string ConvertTokensToString(IEnumerable<string> tokens) => DecodeTokens(tokens).ToString();
+
+    private StringBuilder DecodeTokens(IEnumerable<string> tokens)
+    {
         var builder = new StringBuilder();
         var prefix = Vocabulary.ContinuingSubwordPrefix;
         bool first = true;
-        foreach (int id in ids)
+        foreach (var token in tokens)
         {
-            if (skipSpecialTokens && _specialIds.Contains(id)) continue;
-            var token = IdToToken(id);
-            if (token is null) continue;
             int tokenStart = builder.Length;
             if (first) builder.Append(token);
             else if (prefix.Length > 0 && token.StartsWith(prefix, StringComparison.Ordinal)) builder.Append(token, prefix.Length, token.Length - prefix.Length);
@@ -32,8 +44,7 @@ public sealed partial class BertTokenizer
             first = false;
             if (_decoderCleanup) CleanUp(builder, tokenStart);
         }
-        if (cleanUpTokenizationSpaces) CleanUp(builder, 0);
-        return builder.ToString();
+        return builder;
     }
 
     public string[] DecodeBatch(IReadOnlyList<IReadOnlyList<int>> batch, bool skipSpecialTokens = true)
