@@ -56,7 +56,8 @@ public static class TrainStepBench
                     sharpFlat = sharpFlat.Min(TorchSharp(torchSharp, size, batch, seq, steps, "flat"));
                 }
                 rows.Add((arch + "-" + size, seq, ours, theirs, theirsBlas, torchSharp is null ? null : sharp, torchSharp is null ? null : sharpFlat));
-                Console.Error.WriteLine($"  measured {arch}-{size} seq {seq}");
+                Console.Error.WriteLine($"  measured {arch}-{size} seq {seq}: s/step ours {ours.Step:F4} pytorch {theirs.Step:F4} (BLAS threads {theirsBlas.Step:F4})" +
+                    (torchSharp is null ? "" : $" torchsharp {sharp.Step:F4} (flat AdamW {sharpFlat.Step:F4}); AdamW ours {ours.AdamW:F4} pytorch {theirs.AdamW:F4} torchsharp {sharp.AdamW:F4} flat {sharpFlat.AdamW:F4}"));
             }
 
         Console.WriteLine();
