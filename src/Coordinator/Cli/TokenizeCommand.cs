@@ -5,13 +5,16 @@ using Orchestrator.Shared.Text;
 namespace Orchestrator.Coordinator.Cli;
 
 /// <summary>What `orchestrator tokenize` was asked to do.</summary>
-public sealed record TokenizeSettings(string TokenizerPath, bool Pair, bool SplitIntoWords, int? MaxLength, TruncationStrategy Truncation, bool Json);
+public sealed record TokenizeSettings(string TokenizerPath, bool Pair, bool SplitIntoWords, int? MaxLength, TruncationStrategy Truncation, bool Json,
+    TokenizeInputFormat InputFormat = TokenizeInputFormat.Text);
 
 /// <summary>
 /// `orchestrator tokenize`: reads lines from stdin and prints tokens, ids, word ids and offsets, as a table per
 /// line or one JSON object per line. --pair: each line is two texts separated by a tab; --split-into-words: each
-/// line is whitespace-separated words (is_split_into_words). Offsets are UTF-16 indices into the line (into the
-/// word with --split-into-words).
+/// line is whitespace-separated words (is_split_into_words). With --input-format json each line is a JSON value
+/// instead (<see cref="TokenizeInputLine"/>), so words may hold spaces and texts tabs. The format is a flag, not
+/// guessed: a text line may well start with '[' or '{' ("[CLS] ..."). Offsets are UTF-16 indices into the text
+/// (into the word with --split-into-words).
 /// </summary>
 public static class TokenizeCommand
 {
@@ -29,11 +32,17 @@ public static class TokenizeCommand
         DefaultValueFactory = _ => "longest_first",
     };
     private static readonly Option<bool> JsonOption = new("--json") { Description = "Print one JSON object per line" };
+    private static readonly Option<string> InputFormatOption = new("--input-format")
+    {
+        Description = "text: --pair splits on a tab, --split-into-words on whitespace; json: one JSON value per line " +
+            "(a string or an array of words; with --pair {\"text\": ..., \"text_pair\": ...})",
+        DefaultValueFactory = _ => "text",
+    };
 
     public static Command Create()
     {
         var command = new Command("tokenize", "Tokenize lines from standard input with a BERT WordPiece tokenizer");
-        foreach (var option in new Option[] { TokenizerOption, PairOption, WordsOption, MaxLengthOption, TruncationOption, JsonOption })
+        foreach (var option in new Option[] { TokenizerOption, PairOption, WordsOption, MaxLengthOption, TruncationOption, JsonOption, InputFormatOption })
             command.Options.Add(option);
         command.SetAction(parse =>
         {
@@ -59,8 +68,14 @@ public static class TokenizeCommand
             "only_second" => TruncationStrategy.OnlySecond,
             var other => throw new ArgumentException($"--truncation must be longest_first, only_first or only_second, not '{other}'"),
         };
+        var inputFormat = parse.GetValue(InputFormatOption) switch
+        {
+            "text" => TokenizeInputFormat.Text,
+            "json" => TokenizeInputFormat.Json,
+            var other => throw new ArgumentException($"--input-format must be text or json, not '{other}'"),
+        };
         return new TokenizeSettings(parse.GetValue(TokenizerOption)!, parse.GetValue(PairOption), parse.GetValue(WordsOption),
-            parse.GetValue(MaxLengthOption), truncation, parse.GetValue(JsonOption));
+            parse.GetValue(MaxLengthOption), truncation, parse.GetValue(JsonOption), inputFormat);
     }
 
     /// <summary>Tokenizes every line of <paramref name="input"/>; returns the exit code.</summary>
@@ -71,25 +86,35 @@ public static class TokenizeCommand
         for (string? line; (line = input.ReadLine()) is not null; )
         {
             lineNumber++;
+            var parsed = settings.InputFormat == TokenizeInputFormat.Json
+                ? TokenizeInputLine.FromJson(line, lineNumber, settings.Pair, settings.SplitIntoWords)
+                : FromText(line, lineNumber, settings.Pair, settings.SplitIntoWords);
             string[] texts;
             Encoding encoding;
             if (settings.SplitIntoWords)
             {
-                var sides = settings.Pair ? SplitPair(line, lineNumber) : [line];
-                var first = sides[0].Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries);
-                var second = settings.Pair ? sides[1].Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries) : null;
-                encoding = tokenizer.EncodeWordsPair(first, second, settings.MaxLength, settings.Truncation);
+                encoding = tokenizer.EncodeWordsPair(parsed.Words!, parsed.PairWords, settings.MaxLength, settings.Truncation);
                 texts = [];
             }
             else
             {
-                texts = settings.Pair ? SplitPair(line, lineNumber) : [line];
-                encoding = tokenizer.Encode(texts[0], settings.Pair ? texts[1] : null, settings.MaxLength, settings.Truncation);
+                texts = settings.Pair ? [parsed.Text!, parsed.PairText!] : [parsed.Text!];
+                encoding = tokenizer.Encode(parsed.Text!, parsed.PairText, settings.MaxLength, settings.Truncation);
             }
             if (settings.Json) WriteJson(output, encoding);
             else WriteTable(output, lineNumber, encoding, texts);
         }
         return 0;
+    }
+
+    /// <summary>A plain-text line: two texts split on the first tab with --pair; words split on whitespace with --split-into-words.</summary>
+    private static TokenizeInputLine FromText(string line, int lineNumber, bool pair, bool words)
+    {
+        var sides = pair ? SplitPair(line, lineNumber) : [line];
+        string[] Words(string side) => side.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries);
+        return words
+            ? new TokenizeInputLine(null, Words(sides[0]), null, pair ? Words(sides[1]) : null)
+            : new TokenizeInputLine(sides[0], null, pair ? sides[1] : null, null);
     }
 
     private static string[] SplitPair(string line, int lineNumber)

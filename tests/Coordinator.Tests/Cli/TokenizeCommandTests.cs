@@ -52,6 +52,66 @@ public sealed class TokenizeCommandTests
         Assert.Contains("stdin line 2", error.Message);
     }
 
+    [Fact]
+    public void Json_lines_of_words_may_hold_a_word_with_a_space()
+    {
+        var output = Invoke($"tokenize --tokenizer {CasedTokenizer} --split-into-words --input-format json --json", "[\"New York\", \"lamb\"]\n");
+
+        var row = JsonDocument.Parse(output.Trim()).RootElement;
+        // "New York" is one input word: both its tokens carry word id 0, and their offsets index into "New York".
+        Assert.Equal("[\"[CLS]\",\"New\",\"York\",\"la\",\"##mb\",\"[SEP]\"]", row.GetProperty("tokens").GetRawText());
+        Assert.Equal("[null,0,0,1,1,null]", row.GetProperty("word_ids").GetRawText());
+        Assert.Equal("[[0,0],[0,3],[4,8],[0,2],[2,4],[0,0]]", row.GetProperty("offsets").GetRawText());
+    }
+
+    [Fact]
+    public void Json_pairs_give_the_same_encoding_as_tab_separated_pairs_and_may_hold_tabs()
+    {
+        var fromText = Invoke($"tokenize --tokenizer {CasedTokenizer} --pair --max-length 9 --json", "EU rejects German call\tBritish lamb\n");
+        var fromJson = Invoke($"tokenize --tokenizer {CasedTokenizer} --pair --max-length 9 --json --input-format json",
+            "{\"text\": \"EU rejects German call\", \"text_pair\": \"British lamb\"}\n{\"text\": \"a\\tb\", \"text_pair\": \"c\"}\n");
+
+        var lines = fromJson.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal(fromText.Trim(), lines[0]);
+        Assert.Equal("[\"[CLS]\",\"a\",\"b\",\"[SEP]\",\"c\",\"[SEP]\"]", JsonDocument.Parse(lines[1]).RootElement.GetProperty("tokens").GetRawText());
+    }
+
+    [Fact]
+    public void Json_pairs_of_word_arrays_count_word_ids_per_side()
+    {
+        var output = Invoke($"tokenize --tokenizer {CasedTokenizer} --pair --split-into-words --input-format json --json",
+            "{\"text\": [\"EU\", \"lamb\"], \"text_pair\": [\"British\", \"call\"]}\n");
+
+        var row = JsonDocument.Parse(output.Trim()).RootElement;
+        Assert.Equal("[\"[CLS]\",\"EU\",\"la\",\"##mb\",\"[SEP]\",\"British\",\"call\",\"[SEP]\"]", row.GetProperty("tokens").GetRawText());
+        Assert.Equal("[null,0,1,1,null,0,1,null]", row.GetProperty("word_ids").GetRawText());
+        Assert.Equal("[0,0,0,0,0,1,1,1]", row.GetProperty("token_type_ids").GetRawText());
+    }
+
+    [Theory]
+    [InlineData("--split-into-words", "[\"a\"]\n[\"a\", 3]", "stdin line 2: the line[1] must be a string, not a JSON number")]
+    [InlineData("--split-into-words", "\"a b\"", "stdin line 1: the line must be an array of words (strings), not a JSON string")]
+    [InlineData("--pair", "{\"text\": \"a\", \"text_pair\": \"b\"}\n{\"text\": \"a\"}", "stdin line 2: field 'text_pair' is missing")]
+    [InlineData("--pair --split-into-words", "{\"text\": [\"a\"], \"text_pair\": \"b\"}", "stdin line 1: field 'text_pair' must be an array of words (strings), not a JSON string")]
+    [InlineData("--pair", "[\"a\", \"b\"]", "stdin line 1: the line is a JSON array; with --pair")]
+    [InlineData("--pair", "{\"text\": \"a\", \"text_pair\": \"b\"}\n\n", "stdin line 2: not valid JSON")]
+    [InlineData("", "\"ok\"\n{\"text\": \"a\"\n", "stdin line 2: not valid JSON")]
+    public void Bad_json_lines_are_errors_naming_the_line_and_field(string flags, string stdin, string expected)
+    {
+        var error = Assert.Throws<FormatException>(() => Invoke($"tokenize --tokenizer {CasedTokenizer} {flags} --input-format json --json".Replace("  ", " "), stdin));
+        Assert.StartsWith(expected, error.Message);
+    }
+
+    [Fact]
+    public void An_unknown_input_format_is_refused()
+    {
+        var root = new RootCommand();
+        root.Subcommands.Add(TokenizeCommand.Create());
+        var parse = root.Parse(["tokenize", "--tokenizer", CasedTokenizer, "--input-format", "yaml"]);
+        var error = Assert.Throws<ArgumentException>(() => TokenizeCommand.Bind(parse));
+        Assert.Contains("--input-format must be text or json", error.Message);
+    }
+
     private static string Invoke(string commandLine, string stdin)
     {
         var root = new RootCommand();

@@ -104,16 +104,70 @@ public sealed class BertTokenizerTests
     }
 
     [Theory]
-    [InlineData(3, 3, 3, 1, 2)]  // odd budget, equal lengths: the spare token goes to the second text
-    [InlineData(8, 4, 1, 0, 1)]  // lengths capped at max_length (4) first: equal, so the second text gets the token
+    [InlineData(3, 3, 3, 2, 1)]  // odd budget, equal lengths: the spare token goes to the first text (tokenizers 0.23: the second)
+    [InlineData(8, 4, 1, 1, 0)]  // no capping at max_length: the first text is the longer (tokenizers 0.23: 0, 1)
     [InlineData(8, 3, 1, 1, 0)]
-    [InlineData(5, 2, 3, 2, 1)]  // odd budget: the longer text gets the spare token
+    [InlineData(5, 2, 3, 2, 1)]  // the longer loses tokens until both have 2, then the second loses one
+    [InlineData(2, 5, 3, 2, 1)]  // the same from the other side: still the first keeps the spare token
     [InlineData(1, 9, 4, 1, 3)]  // the short text is kept whole
+    [InlineData(9, 1, 4, 3, 1)]
     [InlineData(9, 9, 0, 0, 0)]  // budget 0 empties both
     [InlineData(2, 2, 4, 2, 2)]  // fits: unchanged
     public void Pair_truncation_rule(int first, int second, int budget, int keptFirst, int keptSecond)
     {
         Assert.Equal((keptFirst, keptSecond), PairTruncation.Lengths(first, second, budget + 3, 3, TruncationStrategy.LongestFirst));
+    }
+
+    /// <summary>
+    /// The closed form equals the loop of Hugging Face's slow tokenizer (transformers' truncate_sequences,
+    /// longest_first): remove one token at a time from the longer text, from the second when they are equal.
+    /// </summary>
+    [Fact]
+    public void Longest_first_equals_removing_one_token_at_a_time_from_the_longer_text()
+    {
+        for (int first = 0; first <= 20; first++)
+        for (int second = 0; second <= 20; second++)
+        for (int budget = 0; budget <= 24; budget++)
+        {
+            int a = first, b = second;
+            for (int remove = a + b - budget; remove > 0; remove--)
+                if (a > b) a--; else b--;
+            Assert.Equal((a, b), PairTruncation.Lengths(first, second, budget + 3, 3, TruncationStrategy.LongestFirst));
+        }
+    }
+
+    /// <summary>
+    /// The example: two long words, max_length 6, so a budget of 3 for two texts of many pieces each. The
+    /// test vocabularies have neither "##ne" nor "super", so the pieces of a bert-base-uncased-like vocabulary are
+    /// written here (uncased, our own list); the same rule on the test vocabularies gives two pieces to the first text.
+    /// </summary>
+    [Fact]
+    public void Two_long_words_share_an_odd_budget_with_the_spare_token_on_the_first_text()
+    {
+        using var dir = new TempVocabulary(["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]", "p", "super",
+            "##ne", "##um", "##ono", "##ult", "##ram", "##ic", "##ros", "##copic", "##sil", "##ico", "##vo", "##lc", "##ano", "##con", "##ios", "##is",
+            "##cal", "##if", "##rag", "##ilis", "##tic", "##ex", "##pia", "##lid", "##oc", "##ious"]);
+        var tokenizer = BertTokenizer.Load(dir.Path);
+        const string first = "Pneumonoultramicroscopicsilicovolcanoconiosis", second = "Supercalifragilisticexpialidocious";
+        Assert.Equal(17, tokenizer.Encode(first).Length - 2);
+        Assert.Equal(11, tokenizer.Encode(second).Length - 2);
+
+        var encoding = tokenizer.Encode(first, second, maxLength: 6);
+
+        Assert.Equal("[CLS] p ##ne [SEP] super [SEP]", string.Join(" ", encoding.Tokens));
+        Assert.Equal(new[] { 0, 0, 0, 0, 1, 1 }, encoding.TokenTypeIds);
+        Assert.Equal(new int?[] { null, 0, 0, null, 0, null }, encoding.WordIds);
+        Assert.Equal("[CLS] P ##n [SEP] S [SEP]", string.Join(" ", TestTokenizers.Get("cased", "json").Encode(first, second, maxLength: 6).Tokens));
+        Assert.Equal("[CLS] p ##n [SEP] s [SEP]", string.Join(" ", TestTokenizers.Get("uncased", "json").Encode(first, second, maxLength: 6).Tokens));
+        // One more token of budget: the texts are equal (2 and 2) after the longer lost its extra pieces.
+        Assert.Equal("[CLS] p ##ne [SEP] super ##cal [SEP]", string.Join(" ", tokenizer.Encode(first, second, maxLength: 7).Tokens));
+    }
+
+    private sealed class TempVocabulary : IDisposable
+    {
+        public string Path { get; } = Directory.CreateTempSubdirectory("vocab-").FullName;
+        public TempVocabulary(string[] tokens) => File.WriteAllLines(System.IO.Path.Combine(Path, "vocab.txt"), tokens);
+        public void Dispose() => Directory.Delete(Path, recursive: true);
     }
 
     [Fact]

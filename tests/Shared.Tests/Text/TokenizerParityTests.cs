@@ -9,6 +9,9 @@ namespace Orchestrator.Shared.Tests.Text;
 /// Token-for-token parity with Hugging Face's JavaScript tokenizers, run by node on the same inputs:
 /// the Rust fast tokenizer (`tokenizers` 0.23.2: ids, tokens, type ids, word ids, offsets, truncation,
 /// errors, normalizer output, decode) and transformers.js 4.3.1 (ids without truncation, decode).
+/// Pairs truncated longest_first follow Hugging Face's Python (slow) tokenizer instead of tokenizers 0.23
+/// (<see cref="PairTruncation"/>): their reference is the fast tokenizer's untruncated encoding cut by that
+/// rule ("slow" in tests/parity/js/parity.mjs).
 /// </summary>
 public sealed class TokenizerParityTests
 {
@@ -48,7 +51,7 @@ public sealed class TokenizerParityTests
         for (int i = 0; i < Cases.Length; i++)
         {
             var c = Cases[i];
-            var expected = reference[i]!["fast"]!;
+            var expected = reference[i]!["slow"] ?? reference[i]!["fast"]!;
             Encoding? actual = null;
             string? error = null;
             try { actual = Encode(tokenizer, c); }
@@ -68,6 +71,33 @@ public sealed class TokenizerParityTests
             Assert.All(actual.AttentionMask, m => Assert.Equal(1, m));
         }
         Assert.True(failures.Count == 0, $"{failures.Count} of {Cases.Length} cases differ:\n" + string.Join("\n", failures.Take(20)));
+    }
+
+    /// <summary>
+    /// Where the slow rule and tokenizers 0.23 part: both fill max_length, but split it differently (0.23 gives an
+    /// odd budget's spare token to the longer text, or the second on a tie, after capping lengths at max_length).
+    /// This pins that the two references differ only there, so the swap of reference above hides nothing else.
+    /// </summary>
+    [Fact]
+    public void Longest_first_pairs_differ_from_tokenizers_0_23_only_in_how_the_budget_is_split()
+    {
+        var reference = Reference("cased")["cases"]!.AsArray();
+        int compared = 0, differing = 0;
+        for (int i = 0; i < Cases.Length; i++)
+        {
+            if (reference[i]!["slow"] is not JsonNode slow) continue;
+            compared++;
+            var fast = reference[i]!["fast"]!;
+            var slowTypes = Ints(slow["typeIds"]);
+            var fastTypes = Ints(fast["typeIds"]);
+            if (Strings(slow["tokens"]).SequenceEqual(Strings(fast["tokens"]))) continue;
+            differing++;
+            Assert.Equal(fastTypes.Length, slowTypes.Length);
+            int slowFirst = slowTypes.Count(t => t == 0), fastFirst = fastTypes.Count(t => t == 0);
+            Assert.True(Math.Abs(slowFirst - fastFirst) == 1 && slowFirst > fastFirst, $"#{i} {Cases[i]}: first side {slowFirst} (slow) vs {fastFirst} (0.23)");
+        }
+        Assert.True(compared > 100, $"only {compared} longest_first pair cases");
+        Assert.True(differing > 0, "the two rules never differed: the sweep no longer tests the difference");
     }
 
     [Theory]

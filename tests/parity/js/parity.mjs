@@ -7,6 +7,10 @@
 // Pre-tokenized input: neither package accepts word lists, so it is derived exactly as the fast tokenizer
 // defines is_split_into_words: every word encoded on its own without special tokens, word id = its index,
 // then truncation of the concatenation and [CLS]/[SEP] added by the tokenizer's own post-processor.
+// - "slow": for pairs truncated longest_first only, Hugging Face's Python (slow) tokenizer rule, which
+//   tokenizers 0.23 no longer follows: the fast tokenizer's untruncated encoding, cut as transformers'
+//   `truncate_sequences` cuts (one token at a time from the longer text, from the second when equal).
+//   Neither JavaScript package implements it (transformers.js cuts the concatenation at max_length).
 // Request: { tokenizer: dir, cases: [{ kind: "text"|"pair"|"words", text, pair, words, maxLength, strategy }],
 //            normalize: [string], decode: [{ ids, skipSpecialTokens }] }
 import { readFileSync } from 'node:fs';
@@ -63,6 +67,27 @@ async function runFast(c) {
   };
 }
 
+/** transformers' PreTrainedTokenizer.truncate_sequences, longest_first, transcribed: the lengths kept. */
+function slowLongestFirst(n1, n2, budget) {
+  for (let remove = n1 + n2 - budget; remove > 0; remove--) {
+    if (n1 > n2) n1--; else n2--;
+  }
+  return [n1, n2];
+}
+
+async function runSlow(c) {
+  fast.disableTruncation();
+  const full = fastResult(await fast.encode(c.text, c.pair), [c.text, c.pair]);
+  const seq = (await fast.encode(c.text, c.pair)).getSequenceIds();
+  const n = [0, 1].map(k => seq.filter(s => s === k).length);
+  const specials = seq.filter(s => s === null || s === undefined).length;
+  const keep = slowLongestFirst(n[0], n[1], c.maxLength - specials);
+  const seen = [0, 0];
+  const kept = seq.map(s => (s === null || s === undefined) ? true : seen[s]++ < keep[s]);
+  const pick = (xs) => xs.filter((_, i) => kept[i]);
+  return { ids: pick(full.ids), tokens: pick(full.tokens), typeIds: pick(full.typeIds), wordIds: pick(full.wordIds), offsets: pick(full.offsets) };
+}
+
 function runJs(c) {
   if (c.kind === 'words') {
     const ids = [];
@@ -82,6 +107,7 @@ for (const c of request.cases ?? []) {
   const result = {};
   try { result.fast = await runFast(c); } catch (e) { result.fast = { error: String(e.message ?? e) }; }
   try { result.js = runJs(c); } catch (e) { result.js = { error: String(e.message ?? e) }; }
+  if (c.kind === 'pair' && c.maxLength && (c.strategy ?? 'longest_first') === 'longest_first') result.slow = await runSlow(c);
   out.cases.push(result);
 }
 const normalizer = fast.getNormalizer();
