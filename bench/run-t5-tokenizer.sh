@@ -26,6 +26,7 @@ best = lambda a, b: {k: (max(a[k], b[k]) if k.endswith("_lps") else a[k]) for k 
 ours, sp = best(ours1, ours2), best(sp1, sp2)
 f = lambda x: f"{x:14,.0f}"
 print(f"corpus: {sp['lines']:,} lines, {sp['bytes']:,} bytes; model: {sp['pieces']:,} pieces (spm_train, nmt_nfkc); {ours['cores']} cores")
+print(f"our load of spiece.model (charsmap, tries): {ours['load_seconds'] * 1000:.0f} ms")
 print(f"ids agree on {ours['agree']:,} of {ours['lines']:,} lines ({ours['tokens']:,} tokens ours, {sp['tokens']:,} sentencepiece)")
 for d in ours["differences"]:
     print("  " + d)

@@ -17,7 +17,9 @@ public static class T5TokenizerBench
         if (args.Length < 1) { Console.Error.WriteLine("usage: t5-tokenizer <dir> [repeats]"); return 2; }
         var dir = args[0];
         int repeats = args.Length > 1 ? int.Parse(args[1]) : 5;
+        var load = Stopwatch.StartNew();
         var processor = T5Tokenizer.FromSentencePieceModel(Path.Combine(dir, "spiece.model")).Processor;
+        double loadSeconds = load.Elapsed.TotalSeconds;
         // Lines exactly as Python's str.split("\n") sees them (File.ReadAllLines would also split on \r).
         var text = File.ReadAllText(Path.Combine(dir, "corpus.txt"));
         var lines = text.Split('\n')[..^1];
@@ -51,6 +53,7 @@ public static class T5TokenizerBench
             ["agree"] = agree,
             ["differences"] = firstDifferences,
             ["cores"] = Environment.ProcessorCount,
+            ["load_seconds"] = loadSeconds,
             ["single_lps"] = lines.Length / single.Min(),
             ["single_cpu_lps"] = lines.Length / singleCpu.Min(),
             ["all_lps"] = lines.Length / all.Min(),

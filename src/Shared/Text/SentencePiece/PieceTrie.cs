@@ -40,6 +40,9 @@ internal sealed class PieceTrie
         var @base = new int[capacity];
         var check = new int[capacity];
         var value = new int[capacity];
+        // How often a free slot was tried as a first child's place and failed: slots that keep failing are
+        // skipped by later searches, which keeps the first-fit search near the frontier (linear build time).
+        var failures = new byte[capacity];
         Array.Fill(check, -1);
         Array.Fill(value, -1);
         check[0] = 0;
@@ -54,20 +57,22 @@ internal sealed class PieceTrie
             int slot = slotOf[node];
             var kids = children[node];
             if (kids.Count == 0) continue;
-            while (searchFrom < check.Length && check[searchFrom] >= 0) searchFrom++;
-            int firstLabel = kids.Keys.First() + 1;
-            int b = Math.Max(1, searchFrom - firstLabel);
-            while (true)
+            while (searchFrom < check.Length && (check[searchFrom] >= 0 || failures[searchFrom] >= MaxFailures)) searchFrom++;
+            int firstOffset = kids.Keys.First() + 1;
+            int b;
+            for (int first = searchFrom; ; first++)
             {
-                int needed = b + 256 + 1;
-                if (needed >= check.Length) Grow(ref @base, ref check, ref value, Math.Max(check.Length * 2, needed + 1));
+                if (first + 257 >= check.Length) Grow(ref @base, ref check, ref value, ref failures, check.Length * 2);
+                if (check[first] >= 0) continue;
+                b = first - firstOffset;
+                if (b < 1) continue;
                 bool fits = true;
                 foreach (byte label in kids.Keys)
                 {
                     if (check[b + label + 1] >= 0) { fits = false; break; }
                 }
                 if (fits) break;
-                b++;
+                if (failures[first] < MaxFailures) failures[first]++;
             }
             @base[slot] = b;
             foreach (var (label, child) in kids)
@@ -91,12 +96,15 @@ internal sealed class PieceTrie
         _value = value;
     }
 
-    private static void Grow(ref int[] @base, ref int[] check, ref int[] value, int size)
+    private const int MaxFailures = 16;
+
+    private static void Grow(ref int[] @base, ref int[] check, ref int[] value, ref byte[] failures, int size)
     {
         int old = check.Length;
         Array.Resize(ref @base, size);
         Array.Resize(ref check, size);
         Array.Resize(ref value, size);
+        Array.Resize(ref failures, size);
         Array.Fill(check, -1, old, size - old);
         Array.Fill(value, -1, old, size - old);
     }
