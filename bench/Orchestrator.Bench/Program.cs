@@ -14,6 +14,7 @@ var verbs = new Dictionary<string, Func<string[], int>>(StringComparer.Ordinal)
     ["engine"] = EngineBenchmarks.Run,
     ["safetensors-read"] = SafetensorsReadBench.Run,
     ["tokenizer"] = Orchestrator.Bench.TokenizerBench.Run,
+    ["t5-tokenizer"] = Orchestrator.Bench.T5TokenizerBench.Run,
     ["run-overhead"] = Orchestrator.Bench.RunOverheadBench.Run,
     ["train-step"] = Orchestrator.Bench.TrainStepBench.Run,
     ["t5-train-step"] = Orchestrator.Bench.T5Bench.TrainStep,

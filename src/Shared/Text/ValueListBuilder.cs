@@ -14,6 +14,9 @@ internal struct ValueListBuilder<T>
 
     public void Clear() => _count = 0;
 
+    /// <summary>Keeps the first <paramref name="length"/> items.</summary>
+    public void Truncate(int length) => _count = length;
+
     public void Append(T item)
     {
         if (_count == _items.Length) Grow(1);

@@ -4,10 +4,10 @@ using System.Text.Json.Nodes;
 
 namespace Orchestrator.Shared.Tests.Text;
 
-/// <summary>Runs tests/parity/js/parity.mjs (Hugging Face's JavaScript tokenizers) on a request and returns its JSON.</summary>
+/// <summary>Runs a script of tests/parity/js (parity.mjs by default: Hugging Face's JavaScript tokenizers) on a request and returns its JSON.</summary>
 internal static class NodeReference
 {
-    public static JsonObject Run(JsonObject request)
+    public static JsonObject Run(JsonObject request, string script = "parity.mjs")
     {
         var scriptDir = Path.Combine(TestTokenizers.RepoRoot, "tests", "parity", "js");
         if (!Directory.Exists(Path.Combine(scriptDir, "node_modules", "tokenizers")) ||
@@ -19,7 +19,7 @@ internal static class NodeReference
         File.WriteAllText(requestPath, request.ToJsonString());
         try
         {
-            var start = new ProcessStartInfo("node", [Path.Combine(scriptDir, "parity.mjs"), requestPath])
+            var start = new ProcessStartInfo("node", [Path.Combine(scriptDir, script), requestPath])
             {
                 WorkingDirectory = scriptDir,
                 RedirectStandardOutput = true,
@@ -29,8 +29,8 @@ internal static class NodeReference
             using var process = Process.Start(start) ?? throw new InvalidOperationException("could not start node");
             var stderr = process.StandardError.ReadToEndAsync();
             var stdout = process.StandardOutput.ReadToEnd();
-            if (!process.WaitForExit(120_000)) { process.Kill(true); Assert.Fail("node parity.mjs timed out"); }
-            if (process.ExitCode != 0) Assert.Fail($"node parity.mjs failed ({process.ExitCode}): {stderr.Result}");
+            if (!process.WaitForExit(120_000)) { process.Kill(true); Assert.Fail($"node {script} timed out"); }
+            if (process.ExitCode != 0) Assert.Fail($"node {script} failed ({process.ExitCode}): {stderr.Result}");
             return JsonNode.Parse(stdout)!.AsObject();
         }
         finally
