@@ -9,6 +9,7 @@ public static class CliCommands
     {
         yield return TrainCommand.Create();
         yield return EvaluateCommand.Create();
+        yield return ReportCommand.Create();
         yield return DoctorCommand.Create();
         yield return DataCommand.Create();
         yield return VocabCommand.Create();
