@@ -26,7 +26,7 @@ public sealed class RunMonitor : IAsyncDisposable
         var metrics = new RunMetrics(runId, plan.TotalSteps, plan.WorldSize);
         var status = new RunStatus(runId, options.ResolvedRunName(), plan.TotalSteps, plan.StepsPerEpoch, plan.Epochs, plan.WorldSize);
         var server = await MetricsServer.StartAsync(options.MetricsHost, port, metrics, status, cancellationToken);
-        logger.Information("Status page on {StatusPage}, Prometheus metrics on {MetricsEndpoint}", server.Address, new Uri(server.Address, "metrics"));
+        logger.Information("Status page on {StatusPage}, Prometheus metrics on {MetricsEndpoint}", server.Address.ToString(), new Uri(server.Address, "metrics").ToString());
         return new RunMonitor(new MetricsRunObserver(metrics, status), server);
     }
 
