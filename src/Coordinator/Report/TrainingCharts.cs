@@ -19,6 +19,7 @@ public static class TrainingCharts
     public static byte[] LossAndLearningRate(IReadOnlyList<StepRecord> steps, IReadOnlyList<EvaluationRow> evaluations)
     {
         var plot = NewPlot("Training loss and learning rate", "step", "loss");
+        StepAxis(plot);
         var finite = steps.Where(s => double.IsFinite(s.Loss)).ToList();
         if (finite.Count > 0)
         {
@@ -55,6 +56,8 @@ public static class TrainingCharts
     public static byte[] EvaluationMetrics(IReadOnlyList<EvaluationRow> evaluations)
     {
         var plot = NewPlot("Validation metrics per evaluation", "epoch", "score");
+        // Evaluations are few (one per epoch by default): fewer, rounder epoch ticks read better than 0.05 steps.
+        plot.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericAutomatic { TickDensity = 0.5 };
         var names = evaluations.SelectMany(e => e.Metrics.Keys).Where(k => k != "loss").Distinct()
             .OrderBy(k => Array.IndexOf(MetricOrder, k) is var i && i >= 0 ? i : MetricOrder.Length).ThenBy(k => k, StringComparer.Ordinal).ToList();
         for (var i = 0; i < names.Count; i++)
@@ -74,6 +77,7 @@ public static class TrainingCharts
     public static byte[] Throughput(IReadOnlyList<StepRecord> steps)
     {
         var plot = NewPlot("Throughput", "step", "samples per second");
+        StepAxis(plot);
         var points = steps.Where(s => s.SamplesPerSecond is { } v && double.IsFinite(v)).ToList();
         var line = plot.Add.ScatterLine(points.Select(s => (double)s.Step).ToArray(), points.Select(s => s.SamplesPerSecond!.Value).ToArray(), Palette[0]);
         line.LineWidth = 2;
@@ -108,6 +112,10 @@ public static class TrainingCharts
         plot.Legend.FontSize = 13;
         return plot;
     }
+
+    /// <summary>Steps are whole numbers: no 1.5 ticks on a short run.</summary>
+    private static void StepAxis(Plot plot) =>
+        plot.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericAutomatic { IntegerTicksOnly = true };
 
     private static string ScientificLabel(double value) =>
         value == 0 ? "0" : value.ToString("0.#E+0", System.Globalization.CultureInfo.InvariantCulture);
