@@ -18,7 +18,8 @@ public static class TrainingCharts
     /// <summary>Training loss (left axis, with the validation loss as markers) and learning rate (right axis) against step.</summary>
     public static byte[] LossAndLearningRate(IReadOnlyList<StepRecord> steps, IReadOnlyList<EvaluationRow> evaluations)
     {
-        var plot = NewPlot("Training loss and learning rate", "step", "loss");
+        var rates = steps.Where(s => double.IsFinite(s.LearningRate)).ToList();
+        var plot = NewPlot(rates.Count > 0 ? "Training loss and learning rate" : "Training loss", "step", "loss");
         StepAxis(plot);
         var finite = steps.Where(s => double.IsFinite(s.Loss)).ToList();
         if (finite.Count > 0)
@@ -36,7 +37,6 @@ public static class TrainingCharts
             points.LinePattern = LinePattern.Dashed;
             points.MarkerSize = 8;
         }
-        var rates = steps.Where(s => double.IsFinite(s.LearningRate)).ToList();
         if (rates.Count > 0)
         {
             var rate = plot.Add.ScatterLine(rates.Select(s => (double)s.Step).ToArray(), rates.Select(s => s.LearningRate).ToArray(), Palette[1]);
