@@ -78,6 +78,7 @@ public sealed class CoordinatorActor(RunContext run, TaskCompletionSource<RunOut
                 OnProgress(progress);
                 break;
             case WorkerReady or SegmentDone or EvaluationDone or WeightsLoaded:
+                if (message is WorkerReady ready) run.Observer.OnWorkerUp(ready.Rank);
                 OnWorkerReply(message);
                 break;
             case CheckpointSnapshotted snapshotted:
@@ -95,12 +96,14 @@ public sealed class CoordinatorActor(RunContext run, TaskCompletionSource<RunOut
                 Context.Stop(Self);
                 break;
             case WorkerFailed failed:
+                run.Observer.OnWorkerFailed(failed.Rank, failed.Error);
                 Fail($"worker {failed.Rank} failed in {failed.Request}: {failed.Error}");
                 break;
             case BackgroundFailed failed:
                 Fail($"{failed.Work} failed: {failed.Error}");
                 break;
             case Terminated terminated when !finished:
+                run.Observer.OnWorkerFailed(workers.IndexOf(terminated.Actor), terminated.Reason ?? "stopped");
                 Fail($"worker {terminated.Actor.Path} stopped: {terminated.Reason ?? "no reason given"}");
                 break;
             case Terminated:
@@ -263,6 +266,9 @@ public sealed class CoordinatorActor(RunContext run, TaskCompletionSource<RunOut
         log.Information("Evaluation at epoch {Epoch} step {Step} on {Examples} examples: {@Metrics}", epoch + 1, globalStep, scores.Examples, scores.Metrics);
         run.Observer.OnEvaluation(epoch + 1, globalStep, scores.Metrics, scores.Entities);
         lastPerType = scores.Entities?.PerType.Select(t => new ConsoleView.TypeScores(t.Key, t.Value.Precision, t.Value.Recall, t.Value.F1, t.Value.Number)).ToList() ?? [];
+        // The per-type scores are in no trainer state: this event is where `orchestrator report` finds them.
+        if (lastPerType.Count > 0)
+            log.Information("Scores per entity type at epoch {Epoch} step {Step}: {@EntityScores}", epoch + 1, globalStep, lastPerType);
         SaveOrContinue();
     }
 
@@ -344,6 +350,7 @@ public sealed class CoordinatorActor(RunContext run, TaskCompletionSource<RunOut
 
     private void OnCheckpointCommitted(CheckpointInfo checkpoint)
     {
+        run.Observer.OnCheckpointCommitted(checkpoint.Name, checkpoint.State.GlobalStep);
         run.Pusher.Enqueue(new PushRequest(checkpoint.FullPath, checkpoint.Name) { Card = Card() });
         if (run.Options.SaveTotalLimit is > 0)
         {

@@ -10,6 +10,7 @@ public static class CliCommands
         yield return TrainCommand.Create();
         yield return EvaluateCommand.Create();
         yield return PredictCommand.Create();
+        yield return ReportCommand.Create();
         yield return DoctorCommand.Create();
         yield return DataCommand.Create();
         yield return VocabCommand.Create();

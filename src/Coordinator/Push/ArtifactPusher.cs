@@ -23,6 +23,9 @@ public sealed record PushRetryOptions
 /// <summary>The result of pushing one request to one destination.</summary>
 public sealed record PushOutcome(string Label, string Destination, bool Succeeded, int Attempts, string? Error);
 
+/// <summary>The pusher's queue at a moment: checkpoints queued or being pushed, and pushes (one per destination) given up so far.</summary>
+public sealed record PushBacklog(int Pending, int Failed);
+
 /// <summary>What the pusher did over the whole run.</summary>
 public sealed record PushSummary(IReadOnlyList<PushOutcome> Outcomes, IReadOnlyList<string> CoalescedLabels)
 {
@@ -54,10 +57,15 @@ public sealed class ArtifactPusher : IAsyncDisposable
     private readonly List<PushOutcome> _outcomes = [];
     private readonly List<string> _coalesced = [];
     private readonly Task _loop;
+    private readonly Action<PushBacklog>? _onBacklogChanged;
     private volatile string? _inFlight;
+    private int _pending;
 
-    public ArtifactPusher(IEnumerable<IPushDestination> destinations, ILogger logger, PushRetryOptions? retry = null, TimeProvider? time = null)
+    /// <param name="onBacklogChanged">Told whenever a request is queued, coalesced away or finished (the metrics' pushes pending and failed).</param>
+    public ArtifactPusher(IEnumerable<IPushDestination> destinations, ILogger logger, PushRetryOptions? retry = null, TimeProvider? time = null,
+        Action<PushBacklog>? onBacklogChanged = null)
     {
+        _onBacklogChanged = onBacklogChanged;
         _destinations = destinations.ToArray();
         _logger = logger.ForContext<ArtifactPusher>();
         _retry = retry ?? new PushRetryOptions();
@@ -76,6 +84,7 @@ public sealed class ArtifactPusher : IAsyncDisposable
     {
         if (!_queue.Writer.TryWrite(request))
             throw new InvalidOperationException($"Push of {request.Label} requested after the pusher was completed");
+        BacklogChanged(+1);
         _logger.Debug("Push of {Label} queued from {Checkpoint}", request.Label, request.CheckpointDirectory);
     }
 
@@ -111,6 +120,7 @@ public sealed class ArtifactPusher : IAsyncDisposable
                 lock (_outcomes) _coalesced.Add(skipped.Label);
                 _logger.Warning("Push of {Label} skipped: coalesced into the newer {Newest} because a push was still running ({Checkpoint} is not published)",
                     skipped.Label, target.Label, skipped.CheckpointDirectory);
+                BacklogChanged(-1);
             }
 
             _inFlight = target.CheckpointDirectory;
@@ -121,7 +131,17 @@ public sealed class ArtifactPusher : IAsyncDisposable
             }
 
             _inFlight = null;
+            BacklogChanged(-1);
         }
+    }
+
+    private void BacklogChanged(int pendingDelta)
+    {
+        var pending = Interlocked.Add(ref _pending, pendingDelta);
+        if (_onBacklogChanged is null) return;
+        int failed;
+        lock (_outcomes) failed = _outcomes.Count(o => !o.Succeeded);
+        _onBacklogChanged(new PushBacklog(pending, failed));
     }
 
     private async Task<PushOutcome> PushWithRetriesAsync(PushRequest request, IPushDestination destination)

@@ -32,7 +32,7 @@ public sealed class FilePushDestination(string rootDirectory) : IPushDestination
         {
             CopyDirectory(request.CheckpointDirectory, staging, cancellationToken);
             if (request.Card is not null)
-                File.WriteAllText(Path.Combine(staging, "README.md"), ModelCard.Generate(request.Card));
+                ModelCardFiles.Write(staging, request.Card);
 
             if (Directory.Exists(target))
             {

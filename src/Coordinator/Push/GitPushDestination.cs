@@ -94,7 +94,7 @@ public sealed class GitPushDestination : IPushDestination
         if (copied == 0)
             throw new InvalidOperationException($"{request.CheckpointDirectory} holds none of the model files ({string.Join(", ", _options.FilePatterns)})");
         if (request.Card is not null)
-            await File.WriteAllTextAsync(Path.Combine(WorkingDirectory, "README.md"), ModelCard.Generate(request.Card), cancellationToken).ConfigureAwait(false);
+            ModelCardFiles.Write(WorkingDirectory, request.Card);
 
         await Git(cancellationToken, "add", "--all").ConfigureAwait(false);
         var staged = await _git.RunAsync(WorkingDirectory, ["diff", "--cached", "--quiet"], cancellationToken, check: false).ConfigureAwait(false);

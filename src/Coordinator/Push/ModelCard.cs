@@ -9,7 +9,7 @@ namespace Orchestrator.Coordinator.Push;
 /// <summary>
 /// The README.md of a pushed model, shaped like the card Hugging Face Trainer generates: YAML front matter
 /// (library_name, tags, datasets, metrics, base_model), the final evaluation, per-type scores, hyperparameters,
-/// the per-evaluation results table and the training-loss curve.
+/// the per-evaluation results table, the training curves (an image, see <see cref="ModelCardFiles"/>) and the training-loss table.
 /// </summary>
 public static partial class ModelCard
 {
@@ -112,6 +112,14 @@ public static partial class ModelCard
             card.AppendLine();
         }
 
+        if (HasCurves(input))
+        {
+            card.AppendLine("### Training curves");
+            card.AppendLine();
+            card.AppendLine($"![Training loss against step and validation metrics against epoch]({ModelCardFiles.CurvesFileName})");
+            card.AppendLine();
+        }
+
         if (input.TrainingLoss.Count > 0)
         {
             card.AppendLine("### Training loss");
@@ -130,6 +138,9 @@ public static partial class ModelCard
         card.AppendLine($"- {System.Runtime.InteropServices.RuntimeInformation.FrameworkDescription}");
         return card.ToString();
     }
+
+    /// <summary>Whether the card shows training_curves.png (<see cref="ModelCardFiles"/> writes it): some loss or evaluation was logged.</summary>
+    public static bool HasCurves(ModelCardInput input) => input.TrainingLoss.Count > 0 || input.Evaluations.Count > 0;
 
     private static IEnumerable<(string Name, string Value)> Hyperparameters(ModelCardInput input)
     {

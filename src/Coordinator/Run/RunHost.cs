@@ -1,5 +1,6 @@
 using Orchestrator.Coordinator.ConsoleView;
 using Orchestrator.Coordinator.Logging;
+using Orchestrator.Coordinator.Metrics;
 using Orchestrator.Coordinator.Push;
 using Orchestrator.Shared.Actors;
 using Orchestrator.Shared.Checkpoints;
@@ -68,10 +69,23 @@ public static class RunHost
         await using var view = consoleWriter is null
             ? TrainingProgressView.ForConsole(options.LogFormat, prepared.Plan.Epochs, logging.ConsoleLevel)
             : new TrainingProgressView(ansi, prepared.Plan.Epochs, enabled: false);
-        var pusher = new ArtifactPusher(PushDestinations.CreateAll(options.PushTo, folder.Directory), logger, pushRetry);
+        RunMonitor? monitor;
+        try
+        {
+            monitor = await RunMonitor.StartAsync(options, folder.RunId, prepared.Plan, logger, cancellationToken);
+        }
+        catch (IOException error)
+        {
+            logger.Error("metrics_port: cannot listen on {MetricsHost}:{MetricsPort}: {Error}", options.MetricsHost, options.MetricsPort, error.Message);
+            return BadInput;
+        }
+        await using var monitorScope = monitor;
+        IRunObserver consoleObserver = new ConsoleRunObserver(view, ansi, options.LogFormat == LogFormat.Text);
+        var observer = monitor is null ? consoleObserver : new CompositeRunObserver(consoleObserver, monitor.Observer);
+        var pusher = new ArtifactPusher(PushDestinations.CreateAll(options.PushTo, folder.Directory), logger, pushRetry,
+            onBacklogChanged: backlog => observer.OnPushesChanged(backlog.Pending, backlog.Failed));
         var checkpoints = new CheckpointStore(Path.Combine(folder.Directory, "checkpoints"), logger);
-        var context = new RunContext(prepared, folder, logger, checkpoints, pusher,
-            new ConsoleRunObserver(view, ansi, options.LogFormat == LogFormat.Text), latest.Checkpoint);
+        var context = new RunContext(prepared, folder, logger, checkpoints, pusher, observer, latest.Checkpoint);
 
         await using var system = new ActorSystem("orchestrator", new ActorSystemOptions { Logger = logger });
         var completion = new TaskCompletionSource<RunOutcome>(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -80,12 +94,14 @@ public static class RunHost
         {
             var outcome = await completion.Task.WaitAsync(cancellationToken);
             logger.Information("Run {RunId} done at step {Step}: final model in {FinalModel}", folder.RunId, outcome.GlobalStep, outcome.FinalModelDirectory);
+            observer.OnRunEnded(succeeded: true, error: null);
             return Succeeded;
         }
         catch (Exception error) when (error is RunFailedException or InvalidOperationException)
         {
             logger.Error("Run {RunId} failed: {Error}. Start the same command again to resume from the last checkpoint.", folder.RunId, error.Message);
             await pusher.CompleteAsync(CancellationToken.None);
+            observer.OnRunEnded(succeeded: false, error.Message);
             return Failed;
         }
     }

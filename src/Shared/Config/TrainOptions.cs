@@ -119,6 +119,12 @@ public sealed record TrainOptions
     [TrainOption("log_format", "text (people) or json (JSON lines on stdout, for clusters)")]
     public LogFormat LogFormat { get; init; } = LogFormat.Text;
 
+    [TrainOption("metrics_port", "Serve Prometheus metrics (/metrics) and a live status page (/) on this port; 0 picks a free port; unset serves nothing")]
+    public int? MetricsPort { get; init; }
+
+    [TrainOption("metrics_host", "Address the metrics endpoint listens on: 127.0.0.1 (this machine only), 0.0.0.0 (every interface, e.g. in a pod) or localhost")]
+    public string MetricsHost { get; init; } = "127.0.0.1";
+
     [TrainOption("skip_bad_lines", "Skip malformed data lines with a warning instead of failing", Trajectory = true)]
     public bool SkipBadLines { get; init; }
 

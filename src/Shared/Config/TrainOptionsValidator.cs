@@ -64,6 +64,9 @@ public static class TrainOptionsValidator
         Check(o.LoggingSteps >= 1, $"logging_steps: must be at least 1 (got {o.LoggingSteps})");
         Check(o.MaxFailures >= 0, $"max_failures: must be >= 0 (got {o.MaxFailures})");
         Check(Enum.IsDefined(o.LogFormat), $"log_format: unknown format '{o.LogFormat}' (expected text or json)");
+        Check(o.MetricsPort is null or (>= 0 and <= 65535), $"metrics_port: must be a TCP port from 0 to 65535, or unset (got {o.MetricsPort})");
+        Check(o.MetricsHost == "localhost" || System.Net.IPAddress.TryParse(o.MetricsHost, out _),
+            $"metrics_host: '{o.MetricsHost}' is not an IP address (expected e.g. 127.0.0.1, 0.0.0.0, :: or localhost)");
         foreach (var destination in o.PushTo)
             Check(IsPushDestination(destination), $"push_to: '{destination}' is not a destination (expected file:///path or git+<url>)");
         if (o.Task == TrainTask.Classification)
