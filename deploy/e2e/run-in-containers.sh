@@ -96,6 +96,16 @@ else
   podman logs --tail 30 "$tag-single-a"; record "FAIL e2e-single-container-run: exit code $code"
 fi
 
+# The same run as local processes on this machine, for the figure (not a check).
+local_binary="$repo/src/Coordinator/bin/Release/net10.0/orchestrator"
+if [ -x "$local_binary" ]; then
+  local_runs=$(mktemp -d)
+  start=$(now)
+  "$local_binary" train --output "$local_runs/default" >/dev/null 2>&1 \
+    && say "figure: default run as local processes: $(seconds_since "$start") s"
+  rm -rf "$local_runs"
+fi
+
 second=$(volume single-b)
 train single-b "$second"
 checkpoint="$(mountpoint_of "$second")/default/checkpoints/epoch-0001/manifest.json"

@@ -13,5 +13,7 @@ ldd "$@" | awk '/=> \// {print $3}' | sort -u | while read -r lib; do
   grep -qxF "$link" "$base_list" && continue
   mkdir -p "$dest$(dirname "$real")"
   cp -p "$real" "$dest$real"
-  [ "$link" = "$real" ] || ln -sf "$(basename "$real")" "$dest$link"
+  # The name the loader looks for, pointing at the file (absolute: alternatives such as libblas.so.3
+  # resolve into another folder, /usr/lib/x86_64-linux-gnu/openblas-pthread).
+  [ "$link" = "$real" ] || { mkdir -p "$dest$(dirname "$link")"; ln -sf "$real" "$dest$link"; }
 done
