@@ -60,6 +60,12 @@ run() { podman run --pull=never --label "orc-e2e=$tag" "$@"; }
 volume() { podman volume create --label "orc-e2e=$tag" "$tag-$1" >/dev/null && echo "$tag-$1"; }
 mountpoint_of() { podman volume inspect "$1" --format '{{.Mountpoint}}'; }
 model_hash() { sha256sum "$(mountpoint_of "$1")/default/model/model.safetensors" 2>/dev/null | cut -d' ' -f1; }
+wait_exit() { podman wait "$1" 2>/dev/null | tail -1; }
+train() { # train NAME VOLUME [extra podman args]: the embedded default run in one container, detached
+  local name=$1 vol=$2; shift 2
+  run -d --name "$tag-$name" --network "$network" --network-alias coordinator.orchestrator \
+    -v "$vol:/runs" "$@" "$image" train --output /runs/default >/dev/null
+}
 
 # --- 1. Smoke --------------------------------------------------------------------------------------
 if doctor=$(run --rm "$image" doctor --json 2>&1) && echo "$doctor" | python3 -c 'import json,sys; json.load(sys.stdin)' 2>/dev/null; then
@@ -70,19 +76,15 @@ fi
 podman network create --label "orc-e2e=$tag" "$network" >/dev/null
 
 # --- 2. Cluster roles: coordinator + two worker containers -------------------------------------------
-if run --rm "$image" coordinator --help >/dev/null 2>&1 && run --rm "$image" worker --help >/dev/null 2>&1; then
+commands=$(run --rm "$image" --help 2>&1)
+if echo "$commands" | grep -qE '^\s+coordinator\b' && echo "$commands" | grep -qE '^\s+worker\b' \
+   && echo "$commands" | grep -qE '^\s+cluster-cert\b'; then
   . "$here/cluster-run.sh"
 else
-  record "SKIP e2e-cluster-run: this build has no 'orchestrator coordinator' / 'worker' commands yet (issue 9); deploy/e2e/cluster-run.sh runs once it does"
+  record "SKIP e2e-cluster-run: this build has no 'orchestrator coordinator' / 'worker' / 'cluster-cert' commands yet (issue 9); deploy/e2e/cluster-run.sh runs once it does"
 fi
 
 # --- 3. One container: run, then kill -9 and resume ------------------------------------------------
-train() { # train NAME VOLUME [extra podman args]: the embedded default run in one container, detached
-  local name=$1 vol=$2; shift 2
-  run -d --name "$tag-$name" --network "$network" --network-alias coordinator.orchestrator \
-    -v "$vol:/runs" "$@" "$image" train --output /runs/default >/dev/null
-}
-wait_exit() { podman wait "$1" 2>/dev/null | tail -1; }
 
 first=$(volume single-a)
 start=$(now)
