@@ -186,6 +186,8 @@ public class ManifestTests
         var container = Assert.Single(coordinatorTemplate.Spec.Containers);
         Assert.Contains(container.Ports, p => p.Name == "metrics" && p.ContainerPort.ToString() == port);
         Assert.Equal(port, RenderedOverlay.Argument(container, "--metrics-port"));
+        // The endpoint listens on 127.0.0.1 unless told otherwise: a scrape from another pod needs every interface.
+        Assert.Equal("0.0.0.0", RenderedOverlay.Argument(container, "--metrics-host"));
     }
 
     [Theory, MemberData(nameof(Overlays))]
