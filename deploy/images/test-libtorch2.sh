@@ -27,8 +27,11 @@ tar -C "$repo" --exclude=./.git --exclude='*/bin' --exclude='*/obj' --exclude=./
     --exclude=./runs --exclude='*/TestResults' -cf - . | tar -C "$scratch/src" -xf -
 dotnet restore "$scratch/src/Orchestrator.sln" --nologo -v quiet
 
+# kubectl for tests/Deploy.Tests: the pinned static binary .ci/prepare-test-tools fetches, else the machine's.
+kubectl="$repo/tests/Deploy.Tests/tools/bin/kubectl"
+[ -x "$kubectl" ] || kubectl=$(command -v kubectl)
 run() {
-  podman run --rm --pull=never --network none --shm-size 1g \
+  podman run --rm --pull=never --network none --shm-size 1g -v "$(readlink -f "$kubectl"):/usr/local/bin/kubectl:ro" \
     -v "$dotnet_root:$dotnet_root:ro" -v "$nuget:$nuget:ro" -e NUGET_PACKAGES="$nuget" \
     -e DOTNET_ROOT="$dotnet_root" -e PATH="$dotnet_root:/usr/local/bin:/usr/bin:/bin" \
     -v "$scratch/src:$scratch/src" -w "$scratch/src" "$image" "$@"
