@@ -209,6 +209,11 @@ ORC_API StoreBox* orc_tcpstore_create(const char* host, int32_t port, int32_t wo
   options.isServer = is_master != 0;
   if (world_size > 0) options.numWorkers = static_cast<std::size_t>(world_size);
   options.waitWorkers = is_master == 0;
+#if TORCH_VERSION_MAJOR > 2 || (TORCH_VERSION_MAJOR == 2 && TORCH_VERSION_MINOR >= 2)
+  // 2.4+ default to the libuv server, which Debian's libtorch is built without ("use_libuv was requested
+  // but PyTorch was build without libuv support"): keep the classic server, as 1.13 has.
+  options.useLibUV = false;
+#endif
   // 1.13 retries a refused connect once a second and counts whole seconds, giving up about a
   // second early (a 500 ms timeout never retries at all). Connect with the timeout rounded up to
   // whole seconds plus one, then apply the exact timeout to gets and waits.
