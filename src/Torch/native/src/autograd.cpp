@@ -1,5 +1,6 @@
 // Autograd: requires_grad, backward, .grad and the thread-local grad mode.
 #include "shim.h"
+#include <ATen/core/grad_mode.h>  // at::NoGradGuard, at::GradMode: 2.x no longer brings them in through the other headers
 #include <torch/csrc/autograd/function.h>
 
 ORC_API int32_t orc_requires_grad(TensorHandle a) {

@@ -3,7 +3,7 @@
 //
 // Handles crossing the shim:
 // * StoreBox  : a c10d::Store (TCPStore or PrefixStore over another store).
-// * GroupBox  : a c10d::ProcessGroup plus what error messages need (rank, size, backend).
+// * GroupBox  : a c10d backend (Gloo or NCCL) plus what error messages need (rank, size, backend).
 // * WorkBox   : one in-flight collective. Waiting raises instead of hanging: every wait has a
 //               deadline, and Gloo itself fails a collective whose peer does not answer in time.
 #include "shim.h"
@@ -13,6 +13,7 @@
 #include <torch/csrc/distributed/c10d/ProcessGroupGloo.hpp>
 #include <torch/csrc/distributed/c10d/TCPStore.hpp>
 #include <torch/csrc/distributed/c10d/Work.hpp>
+#include <torch/version.h>
 #ifdef USE_C10D_NCCL
 #include <torch/csrc/distributed/c10d/ProcessGroupNCCL.hpp>
 #endif
@@ -33,6 +34,15 @@ namespace {
 
 using std::chrono::milliseconds;
 
+// libtorch 2.x split ProcessGroup into a dispatching front and per-device Backends: ProcessGroupGloo and
+// ProcessGroupNCCL became c10d::Backend subclasses (with the same collective signatures). 1.13's are
+// ProcessGroups. The shim holds whichever base class its libtorch has.
+#if TORCH_VERSION_MAJOR >= 2
+using CollectiveBackend = c10d::Backend;
+#else
+using CollectiveBackend = c10d::ProcessGroup;
+#endif
+
 struct StoreBox {
   c10::intrusive_ptr<c10d::Store> store;
   int64_t timeout_ms;
@@ -51,7 +61,7 @@ class AbortableGloo : public c10d::ProcessGroupGloo {
 };
 
 struct GroupBox {
-  c10::intrusive_ptr<c10d::ProcessGroup> group;
+  c10::intrusive_ptr<CollectiveBackend> group;
   // Set by orc_pg_abort; shared with the group's work so a pending wait notices it.
   std::shared_ptr<std::atomic<bool>> aborted = std::make_shared<std::atomic<bool>>(false);
   AbortableGloo* gloo = nullptr;  // non-owning view of `group` when the backend is Gloo
@@ -199,6 +209,11 @@ ORC_API StoreBox* orc_tcpstore_create(const char* host, int32_t port, int32_t wo
   options.isServer = is_master != 0;
   if (world_size > 0) options.numWorkers = static_cast<std::size_t>(world_size);
   options.waitWorkers = is_master == 0;
+#if TORCH_VERSION_MAJOR > 2 || (TORCH_VERSION_MAJOR == 2 && TORCH_VERSION_MINOR >= 2)
+  // 2.4+ default to the libuv server, which Debian's libtorch is built without ("use_libuv was requested
+  // but PyTorch was build without libuv support"): keep the classic server, as 1.13 has.
+  options.useLibUV = false;
+#endif
   // 1.13 retries a refused connect once a second and counts whole seconds, giving up about a
   // second early (a 500 ms timeout never retries at all). Connect with the timeout rounded up to
   // whole seconds plus one, then apply the exact timeout to gets and waits.
@@ -315,7 +330,7 @@ static void check_rank(int32_t rank, int32_t size) {
     throw std::invalid_argument("rank " + std::to_string(rank) + " is outside a group of size " + std::to_string(size));
 }
 
-static GroupBox* new_group(c10::intrusive_ptr<c10d::ProcessGroup> group, const char* backend, int32_t rank, int32_t size,
+static GroupBox* new_group(c10::intrusive_ptr<CollectiveBackend> group, const char* backend, int32_t rank, int32_t size,
                            int64_t timeout_ms) {
   auto* box = new GroupBox();
   box->group = std::move(group);

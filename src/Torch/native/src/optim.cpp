@@ -1,5 +1,6 @@
 // Optimiser kernels over flat parameter buffers: a few large ops instead of one per parameter.
 #include "shim.h"
+#include <ATen/core/grad_mode.h>  // at::NoGradGuard, at::GradMode: 2.x no longer brings them in through the other headers
 #include <ATen/Parallel.h>
 #include <algorithm>
 #include <cmath>

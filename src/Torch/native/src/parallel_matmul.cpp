@@ -1,6 +1,7 @@
 // See parallel_matmul.h for why products are split across the intra-op threads.
 #include "parallel_matmul.h"
 #include "shim.h"
+#include <ATen/core/grad_mode.h>  // at::NoGradGuard, at::GradMode: 2.x no longer brings them in through the other headers
 #include <ATen/Parallel.h>
 #include <torch/csrc/autograd/custom_function.h>
 

@@ -1,0 +1,65 @@
+# Part 2 of run-in-containers.sh (sourced from it; uses its helpers): the embedded default run on one
+# coordinator container and two worker containers, named as deploy/k8s names the pods, with the same
+# run.yaml the ConfigMap carries and a cluster certificate mounted as the Secret would be. Then the same
+# run with worker 1 killed (SIGKILL) after the first committed checkpoint and a replacement container
+# started under the same DNS name, as the worker Job's restart does: the final model must be
+# byte-identical to the first run's.
+
+tls=$(volume tls)
+# Mounted first at /runs, which the image gives to its non-root user, so the volume becomes theirs.
+run --rm -v "$tls:/runs" "$image" cluster-cert --output /runs/cluster.pfx >/dev/null \
+  || record "FAIL e2e-cluster-cert: orchestrator cluster-cert failed"
+pod_options=(--network "$network" --shm-size 256m
+  -v "$tls:/etc/orchestrator/tls:ro"
+  -v "$repo/deploy/k8s/base/run.yaml:/etc/orchestrator/run/run.yaml:ro"
+  -e ORCHESTRATOR_CLUSTER_CERT=/etc/orchestrator/tls/cluster.pfx)
+
+start_coordinator() { # NAME VOLUME
+  run -d --name "$tag-$1" --hostname coordinator --network-alias coordinator.orchestrator \
+    -v "$2:/runs" "${pod_options[@]}" "$image" \
+    coordinator --config /etc/orchestrator/run/run.yaml --port 4053 --expect-workers 2 >/dev/null
+}
+start_worker() { # NAME INDEX VOLUME
+  run -d --name "$tag-$1" --hostname "orchestrator-worker-$2" --network-alias "orchestrator-worker-$2.orchestrator" \
+    -v "$3:/runs" "${pod_options[@]}" "$image" \
+    worker --coordinator coordinator.orchestrator:4053 --port 4053 --devices cpu >/dev/null
+}
+
+cluster_a=$(volume cluster-a)
+start=$(now)
+start_coordinator coordinator-a "$cluster_a"
+start_worker worker-a0 0 "$cluster_a"
+start_worker worker-a1 1 "$cluster_a"
+code=$(wait_exit "$tag-coordinator-a")
+elapsed=$(seconds_since "$start")
+w0=$(wait_exit "$tag-worker-a0"); w1=$(wait_exit "$tag-worker-a1")
+if [ "$code" = 0 ] && [ "$w0" = 0 ] && [ "$w1" = 0 ] && [ -n "$(model_hash "$cluster_a")" ]; then
+  record "PASS e2e-cluster-run"
+  say "figure: default run, coordinator + 2 worker containers: $elapsed s"
+else
+  for c in coordinator-a worker-a0 worker-a1; do echo "--- $c"; podman logs --tail 20 "$tag-$c"; done
+  record "FAIL e2e-cluster-run: exit codes coordinator $code, workers $w0 $w1"
+fi
+
+cluster_b=$(volume cluster-b)
+start_coordinator coordinator-b "$cluster_b"
+start_worker worker-b0 0 "$cluster_b"
+start_worker worker-b1 1 "$cluster_b"
+checkpoint="$(mountpoint_of "$cluster_b")/default/checkpoints/epoch-0001/manifest.json"
+for _ in $(seq 1 900); do [ -f "$checkpoint" ] && break; sleep 0.2; done
+if [ -f "$checkpoint" ] && [ "$(podman inspect -f '{{.State.Running}}' "$tag-worker-b1")" = true ]; then
+  podman kill -s KILL "$tag-worker-b1" >/dev/null
+  killed=$(now)
+  steps_before=$(podman logs "$tag-coordinator-b" 2>&1 | wc -l)
+  start_worker worker-b1-replacement 1 "$cluster_b"
+  code=$(wait_exit "$tag-coordinator-b")
+  say "figure: worker kill -9 to run finished: $(seconds_since "$killed") s"
+  if [ "$code" = 0 ] && [ "$(model_hash "$cluster_b")" = "$(model_hash "$cluster_a")" ] && [ -n "$(model_hash "$cluster_a")" ]; then
+    record "PASS e2e-cluster-worker-kill"
+  else
+    podman logs "$tag-coordinator-b" 2>&1 | tail -n +"$steps_before" | tail -30
+    record "FAIL e2e-cluster-worker-kill: coordinator exit $code; model equal to the first run's: $([ "$(model_hash "$cluster_b")" = "$(model_hash "$cluster_a")" ] && echo yes || echo no)"
+  fi
+else
+  record "FAIL e2e-cluster-worker-kill: no checkpoint committed while worker 1 was alive"
+fi
