@@ -29,7 +29,7 @@ public class GitPushTests
 
         Assert.Equal(["End of training", "Training in progress, epoch 1"], await PushTestKit.GitLines(remote, "log", "--format=%s", "main"));
         Assert.Equal(["Orchestrator <orchestrator@localhost>"], (await PushTestKit.GitLines(remote, "log", "--format=%an <%ae>", "main")).Distinct());
-        Assert.Equal(["README.md", "config.json", "model.safetensors", "vocab.txt"], await PushTestKit.GitLines(remote, "ls-tree", "--name-only", "main"));
+        Assert.Equal(["README.md", "config.json", "model.safetensors", "training_curves.png", "vocab.txt"], await PushTestKit.GitLines(remote, "ls-tree", "--name-only", "main"));
         Assert.Equal(["config.json", "model.safetensors", "vocab.txt"], await PushTestKit.GitLines(remote, "ls-tree", "--name-only", "main~1"));
         var model = await PushTestKit.GitOutput(remote, "cat-file", "-p", "main:model.safetensors");
         Assert.Equal(new string('\u0002', 64), model);

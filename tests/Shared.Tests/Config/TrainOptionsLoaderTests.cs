@@ -123,7 +123,7 @@ public class TrainOptionsLoaderTests
             LoadBestModelAtEnd = true, Strict = true, LabelFirstSubtokenOnly = true, MaxLength = 256,
             PadToMultipleOf = 8, GroupByLength = true, LoggingSteps = 5, PushTo = ["file:///x"], MaxFailures = 1,
             LogFormat = LogFormat.Json, SkipBadLines = true, IgnoreMismatchedSizes = true, TextColumn = "t",
-            TextPairColumn = "p", LabelColumn = "l",
+            TextPairColumn = "p", LabelColumn = "l", MetricsPort = 9464, MetricsHost = "0.0.0.0",
         };
         var yaml = string.Join("\n", TrainOptionFields.All.Select(f => $"{f.Key}: {f.ToJsonText(changed)}"));
         var problems = new List<string>();

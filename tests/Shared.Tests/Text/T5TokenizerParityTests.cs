@@ -170,7 +170,9 @@ public sealed class T5TokenizerParityTests(SentencePieceReference reference) : I
             if (decoded != expected.Trim()) failures.Add($"decode of {Show(texts[i])}: ours {Show(decoded)}, fast {Show(expected)}");
         }
         Assert.InRange(errors, 1, cases.Count / 2);   // the sweep reaches the truncation errors, but not only them
-        Assert.InRange(spareTokenElsewhere, 0, 10);
+        // Only odd budgets of longest_first pairs may put the spare token elsewhere: we follow the slow
+        // tokenizer there (docs/tokenizer.md, "Pair truncation"); every other difference is a failure above.
+        Assert.InRange(spareTokenElsewhere, 0, cases.Count(c => c.Strategy == TruncationStrategy.LongestFirst && c.Pair is not null && (c.MaxLength!.Value - 2) % 2 == 1));
         Assert.True(failures.Count == 0, $"{failures.Count} of {cases.Count + decodeIds.Count} differ:\n" + string.Join("\n", failures.Take(20)));
     }
 
@@ -203,7 +205,8 @@ public sealed class T5TokenizerParityTests(SentencePieceReference reference) : I
         Assert.Equal(20, truncated.Length);
         Assert.Equal([.. Sp(context).Take(20 - 2 - q.Length), 1, .. q, 1], truncated.InputIds);
         var longest = tokenizer.Encode(context, context, maxLength: 11, TruncationStrategy.LongestFirst);
-        Assert.Equal([.. Sp(context).Take(4), 1, .. Sp(context).Take(5), 1], longest.InputIds);
+        // longest_first as the slow T5Tokenizer: equal sides, an odd budget of 9 leaves the spare token to the first text.
+        Assert.Equal([.. Sp(context).Take(5), 1, .. Sp(context).Take(4), 1], longest.InputIds);
         var onlySecond = tokenizer.Encode(question, context, maxLength: 16, TruncationStrategy.OnlySecond);
         Assert.Equal([.. q, 1, .. Sp(context).Take(16 - 2 - q.Length), 1], onlySecond.InputIds);
         Assert.Throws<ArgumentException>(() => tokenizer.Encode(context, question, maxLength: q.Length + 2, TruncationStrategy.OnlyFirst));
