@@ -100,7 +100,7 @@ internal static class OrchestratorProcess
 
         try
         {
-            using var limit = new CancellationTokenSource(timeout ?? TimeSpan.FromMinutes(2));
+            using var limit = new CancellationTokenSource(timeout ?? TimeSpan.FromMinutes(5));
             try
             {
                 await process.WaitForExitAsync(limit.Token);
