@@ -165,7 +165,7 @@ public sealed class CoordinatorActor : ReceiveActor, IWithTimers
     {
         if (workersLost >= run.Options.MaxFailures)
         {
-            Fail(failure);
+            Fail($"{failure} (no failures left to recover from: --max-failures {run.Options.MaxFailures} is used up)");
             return;
         }
         log.Warning("{Failure}; waiting up to {Seconds} s for a lost worker", failure, SuspicionGrace.TotalSeconds);
