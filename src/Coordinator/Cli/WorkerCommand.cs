@@ -19,11 +19,12 @@ public static class WorkerCommand
         var port = new Option<int>("--port") { Description = "Port to listen on (0: any free port)", DefaultValueFactory = _ => 0 };
         var parentPid = new Option<int?>("--parent-pid") { Description = "Exit when this process ends (set by the local launcher)", Hidden = true };
         var logDirectory = new Option<string?>("--log-dir") { Description = "Log into this run folder's logs/ instead of JSON lines on stdout", Hidden = true };
+        var runId = new Option<string?>("--run-id") { Description = "The run's id, for the log events (set by the local launcher)", Hidden = true };
         var processIndex = new Option<int>("--process-index") { Description = "This local worker process's number (names its log file)", Hidden = true };
         var logFormat = new Option<string>("--log-format") { Description = "text or json", DefaultValueFactory = _ => "json", Hidden = true };
         var command = new Command("worker", "Join a coordinator as a worker process (one worker actor per device)")
         {
-            coordinator, devices, hostName, port, parentPid, logDirectory, processIndex, logFormat,
+            coordinator, devices, hostName, port, parentPid, logDirectory, runId, processIndex, logFormat,
         };
         command.SetAction(async (parse, cancellation) =>
         {
@@ -46,7 +47,8 @@ public static class WorkerCommand
             var publicHost = parse.GetValue(hostName) ?? (loopback ? "127.0.0.1" : Dns.GetHostName());
             return await WorkerProcess.RunAsync(new WorkerProcessSettings(coordinatorHost, coordinatorPort, deviceList, publicHost, parse.GetValue(port),
                 parse.GetValue(parentPid), parse.GetValue(logDirectory), parse.GetValue(processIndex),
-                Enum.TryParse<LogFormat>(parse.GetValue(logFormat), ignoreCase: true, out var format) ? format : LogFormat.Json));
+                Enum.TryParse<LogFormat>(parse.GetValue(logFormat), ignoreCase: true, out var format) ? format : LogFormat.Json,
+                parse.GetValue(runId)));
         });
         return command;
     }

@@ -39,10 +39,10 @@ public sealed class LocalWorkerLauncher : IAsyncDisposable
     }
 
     /// <summary>The arguments of a local worker process joining the coordinator at 127.0.0.1:<paramref name="port"/>.</summary>
-    public static IReadOnlyList<string> WorkerArguments(int port, int index, string runDirectory, LogFormat logFormat) =>
+    public static IReadOnlyList<string> WorkerArguments(int port, int index, string runDirectory, string runId, LogFormat logFormat) =>
     [
         "worker", "--coordinator", $"127.0.0.1:{port}", "--devices", "cpu", "--parent-pid", Environment.ProcessId.ToString(),
-        "--log-dir", runDirectory, "--process-index", index.ToString(), "--log-format", logFormat.ToString().ToLowerInvariant(),
+        "--log-dir", runDirectory, "--run-id", runId, "--process-index", index.ToString(), "--log-format", logFormat.ToString().ToLowerInvariant(),
     ];
 
     public IReadOnlyCollection<int> ProcessIds => running.Keys.ToList();

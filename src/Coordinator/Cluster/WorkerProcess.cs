@@ -14,7 +14,7 @@ namespace Orchestrator.Coordinator.Cluster;
 /// <param name="LogDirectory">Run folder to log into (local workers: logs/worker-&lt;index&gt;.jsonl); null logs JSON lines to stdout.</param>
 public sealed record WorkerProcessSettings(
     string CoordinatorHost, int CoordinatorPort, IReadOnlyList<string> Devices, string PublicHost, int Port,
-    int? ParentProcessId, string? LogDirectory, int ProcessIndex, LogFormat LogFormat,
+    int? ParentProcessId, string? LogDirectory, int ProcessIndex, LogFormat LogFormat, string? RunId,
     ClusterHosting.TransportSecurity? Security = null);
 
 /// <summary>
@@ -33,6 +33,7 @@ public static class WorkerProcess
         {
             Role = "worker",
             Rank = settings.ProcessIndex,
+            RunId = settings.RunId,
             RunDirectory = settings.LogDirectory,
             WriteToConsole = settings.LogDirectory is null,
             Format = settings.LogDirectory is null ? LogFormat.Json : settings.LogFormat,

@@ -121,7 +121,7 @@ public static class RunHost
         if (placement.Kind == WorkerPlacementKind.LocalProcesses)
         {
             var port = Akka.Cluster.Cluster.Get(system).SelfAddress.Port ?? throw new InvalidOperationException("the coordinator has no port");
-            launcher = new LocalWorkerLauncher(index => LocalWorkerLauncher.WorkerArguments(port, index, folder.Directory, options.LogFormat),
+            launcher = new LocalWorkerLauncher(index => LocalWorkerLauncher.WorkerArguments(port, index, folder.Directory, folder.RunId, options.LogFormat),
                 options.MaxFailures, logger, (pid, code) => coordinator?.Tell(new WorkerProcessExited(pid, code)));
             launcher.Start(options.Workers);
         }
