@@ -27,11 +27,15 @@ public sealed partial class ClusterModeTests(TinyRun tiny, ITestOutputHelper out
     {
         var port = new TaskCompletionSource<int>(TaskCreationOptions.RunContinuationsAsynchronously);
         var killedAt = new Stopwatch();
+        var committed = 0;
         var coordinator = OrchestratorProcess.RunAsync(CoordinatorArguments(run), tiny.Root,
             killOnLine: line =>
             {
                 if (ListeningLine().Match(line) is { Success: true } m) port.TrySetResult(int.Parse(m.Groups[1].Value));
-                var kill = killCoordinatorAtStep is { } step && ProgressLine().Match(line) is { Success: true } p && int.Parse(p.Groups[1].Value) >= step;
+                // After the first checkpoint is committed and training has gone past it, so the restart has something to resume.
+                if (line.Contains("step-000004") && line.Contains("committed")) Volatile.Write(ref committed, 1);
+                var kill = killCoordinatorAtStep is { } step && Volatile.Read(ref committed) == 1
+                    && ProgressLine().Match(line) is { Success: true } p && int.Parse(p.Groups[1].Value) >= step;
                 if (kill) killedAt.Start();
                 return kill;
             }, killTree: false, timeout: TimeSpan.FromMinutes(3));
