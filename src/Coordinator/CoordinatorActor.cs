@@ -1,12 +1,13 @@
+using Akka.Actor;
+using Orchestrator.Coordinator.Checkpoints;
 using Orchestrator.Coordinator.Push;
 using Orchestrator.Coordinator.Run;
-using Orchestrator.Shared.Actors;
 using Orchestrator.Shared.Checkpoints;
+using Orchestrator.Shared.Cluster;
+using Orchestrator.Shared.Config;
 using Orchestrator.Shared.Data;
 using Orchestrator.Torch.Distributed;
 using Orchestrator.Worker;
-using Orchestrator.Worker.Models;
-using Orchestrator.Worker.Training;
 using Serilog;
 using CardEvaluation = Orchestrator.Coordinator.Push.EvaluationRecord;
 using StateEvaluation = Orchestrator.Shared.Checkpoints.EvaluationRecord;
@@ -14,156 +15,384 @@ using StateEvaluation = Orchestrator.Shared.Checkpoints.EvaluationRecord;
 namespace Orchestrator.Coordinator;
 
 /// <summary>
-/// Owns a run. Protocol: spawn and initialise one worker per rank (rendezvous over a TCPStore this actor
-/// hosts) -> per segment (the steps up to the next evaluation, save or epoch end) send every worker its
-/// shard of the epoch's seeded order -> when all are done, evaluate (every rank its shard, gathered) ->
-/// checkpoint: rank 0 copies the step's state, and while the next segment trains its files are written
-/// into the writer's temporary folder and committed, then the push is enqueued. At the end: wait for the
-/// checkpoint writes, load the best model if asked, save the final model, push it, wait for the pusher,
-/// and complete <paramref name="completion"/>. A lost or failed worker fails the run; its last committed
-/// checkpoint is where `orchestrator train` resumes.
+/// Owns a run. Protocol:
+/// <list type="number">
+/// <item><b>Gathering</b>: workers register (from their own processes, anywhere in the cluster); each is told to
+/// read and encode the data itself and answers with the data's fingerprint, which must equal ours. Once the world is
+/// complete, ranks are assigned and every worker joins process group generation g over the TCPStore this actor hosts,
+/// restoring the last committed checkpoint if there is one.</item>
+/// <item><b>Training</b>: per segment (the steps up to the next evaluation, save or epoch end) every worker gets its
+/// shard of the epoch's seeded order as indices -> when all are done, evaluate (every rank its shard, gathered on
+/// rank 0) -> checkpoint: rank 0 copies the step's state, and while the next segment trains the checkpoint writer
+/// commits it and the pusher publishes it. At the end: wait for the writes, load the best model if asked, save the
+/// final model, push it, wait for the pusher, stop the workers and complete.</item>
+/// <item><b>Recovering</b>, when a worker is lost (death watch; the cluster downs an unreachable worker within
+/// seconds): the survivors abort their group so no collective waits for the dead peer, the writes in flight settle,
+/// the run's state goes back to the last committed checkpoint, and the coordinator gathers workers again (the local
+/// launcher starts a replacement process; in a cluster the pod restarts) for generation g+1. After
+/// <c>max_failures</c> losses the run fails, its last checkpoint intact.</item>
+/// </list>
 /// </summary>
-public sealed class CoordinatorActor(RunContext run, TaskCompletionSource<RunOutcome> completion) : Actor
+public sealed class CoordinatorActor : ReceiveActor, IWithTimers
 {
-    private readonly ILogger log = run.Logger.ForContext("Role", "coordinator");
-    private readonly List<IActorRef> workers = [];
+    private readonly RunContext run;
+    private readonly TaskCompletionSource<RunOutcome> completion;
+    private readonly ILogger log;
+    private readonly IActorRef checkpointWriter;
+    private readonly IActorRef pusher;
+    private readonly MessageChunks.Assembler chunks;
+    private readonly Dictionary<IActorRef, WorkerMember> members = [];
+    private readonly IActorRef?[] ranks;
     private readonly Dictionary<int, object> replies = [];
-    private readonly List<StateEvaluation> evaluations = run.Resume?.State.MetricHistory.ToList() ?? [];
-    private readonly List<Dictionary<string, double>> logHistory = run.Resume?.State.LogHistory.ToList() ?? [];
-    private readonly byte[]?[] rngStates = new byte[]?[run.Options.Workers];
+    private readonly byte[]?[] rngStates;
     private TcpStore? store;
-    private long globalStep = run.Resume?.State.GlobalStep ?? 0;
-    private double? bestMetric = run.Resume?.State.BestMetric;
-    private string? bestCheckpoint = run.Resume?.State.BestModelCheckpoint;
-    private int[] TrainLengths => field ??= run.Prepared.Train.Select(e => e.Length).ToArray();
+    private int generation;
+    private bool groupFormed;
+    private int workersLost;
+    private CheckpointInfo? restorePoint;
+    private List<StateEvaluation> evaluations = [];
+    private List<Dictionary<string, double>> logHistory = [];
+    private long globalStep;
+    private double? bestMetric;
+    private string? bestCheckpoint;
     private (int Epoch, DistributedShardPlan Plan)? trainShards;
     private (string Name, TrainerState State)? pendingCheckpoint;
-    private Task checkpointWrites = Task.CompletedTask;
     private IReadOnlyList<ConsoleView.TypeScores> lastPerType = [];
     private bool finished;
 
+    /// <summary>A registered worker: where it runs, and whether it has proved it holds the run's data.</summary>
+    private sealed record WorkerMember(string Device, string Host, int ProcessId, bool Prepared);
+
+    public CoordinatorActor(RunContext run, TaskCompletionSource<RunOutcome> completion)
+    {
+        this.run = run;
+        this.completion = completion;
+        log = run.Logger.ForContext("Role", "coordinator");
+        ranks = new IActorRef?[run.Options.Workers];
+        rngStates = new byte[]?[run.Options.Workers];
+        chunks = new MessageChunks.Assembler(Context.System);
+        checkpointWriter = Context.ActorOf(Props.Create(() => new CheckpointWriterActor(run.Checkpoints.Directory, log)), "checkpoint-writer");
+        pusher = Context.ActorOf(Props.Create(() => new ArtifactPusherActor(run.Pusher)), "artifact-pusher");
+        Context.Watch(checkpointWriter);
+        Context.Watch(pusher);
+        RestoreState(run.Resume);
+        Gathering();
+    }
+
     private int WorldSize => run.Options.Workers;
 
-    protected override Task PreStart()
+    public ITimerScheduler Timers { get; set; } = null!;
+
+    // A child that throws is stopped, not restarted: its Terminated fails the run (a checkpoint writer that lost its
+    // state mid-write must not silently start over).
+    protected override SupervisorStrategy SupervisorStrategy() => new OneForOneStrategy(_ => Directive.Stop);
+
+    protected override void PreStart()
     {
         if (WorldSize > 1)
-            store = new TcpStore("127.0.0.1", 0, worldSize: 0, isMaster: true, run.CollectiveTimeout);
-        var data = new WorkerData(run.Prepared.Train, run.Prepared.Validation,
-            new Collator(run.Prepared.Tokenizer.PadTokenId, run.Prepared.Task.LabelKind(), run.Options.PadToMultipleOf),
-            run.Options.PerDeviceTrainBatchSize, run.Options.PerDeviceEvalBatchSize);
-        var settings = ReplicaSettings.From(run.Options, run.Prepared.ModelDirectory, run.Prepared.Task, run.Prepared.Labels.Names, run.Plan);
-        for (var rank = 0; rank < WorldSize; rank++)
-        {
-            var workerLog = run.Logger.ForContext("Role", "worker").ForContext("Rank", rank);
-            var worker = Context.Spawn(Props.Create(() => new WorkerActor(workerLog)), $"worker-{rank}");
-            Context.Watch(worker);
-            workers.Add(worker);
-            var restore = run.Resume is { } checkpoint
-                ? new WorkerRestore(checkpoint.FullPath, checkpoint.State.GlobalStep,
-                    checkpoint.State.RngStates.FirstOrDefault(s => s.Rank == rank)?.State)
-                : null;
-            worker.Tell(new InitializeWorker(rank, WorldSize, "127.0.0.1", store?.Port ?? 0, run.CollectiveTimeout, settings, data, restore,
-                IntraOpThreads: Math.Max(1, Environment.ProcessorCount / WorldSize)), Self);
-        }
-        log.Information("Run {RunId}: {Workers} workers, {TotalSteps} steps ({StepsPerEpoch} per epoch, {Epochs} epochs), resuming at step {Step}",
+            store = new TcpStore(run.StoreHost, 0, worldSize: 0, isMaster: true, run.CollectiveTimeout);
+        Timers.StartSingleTimer("workers-join", WorkersDidNotJoin.Instance, run.WorkerJoinTimeout);
+        log.Information("Run {RunId}: waiting for {Workers} workers; {TotalSteps} steps ({StepsPerEpoch} per epoch, {Epochs} epochs), resuming at step {Step}",
             run.Folder.RunId, WorldSize, run.Plan.TotalSteps, run.Plan.StepsPerEpoch, run.Plan.Epochs, globalStep);
-        return Task.CompletedTask;
     }
 
-    protected override Task OnReceive(object message)
-    {
-        switch (message)
-        {
-            case TrainProgress progress:
-                OnProgress(progress);
-                break;
-            case WorkerReady or SegmentDone or EvaluationDone or WeightsLoaded:
-                if (message is WorkerReady ready) run.Observer.OnWorkerUp(ready.Rank);
-                OnWorkerReply(message);
-                break;
-            case CheckpointSnapshotted snapshotted:
-                OnCheckpointSnapshotted(snapshotted);
-                break;
-            case CheckpointsSettled:
-                OnCheckpointsSettled();
-                break;
-            case CheckpointCommitted committed:
-                OnCheckpointCommitted(committed.Checkpoint);
-                break;
-            case RunCompleted done:
-                finished = true;
-                completion.TrySetResult(done.Outcome);
-                Context.Stop(Self);
-                break;
-            case WorkerFailed failed:
-                run.Observer.OnWorkerFailed(failed.Rank, failed.Error);
-                Fail($"worker {failed.Rank} failed in {failed.Request}: {failed.Error}");
-                break;
-            case BackgroundFailed failed:
-                Fail($"{failed.Work} failed: {failed.Error}");
-                break;
-            case Terminated terminated when !finished:
-                run.Observer.OnWorkerFailed(workers.IndexOf(terminated.Actor), terminated.Reason ?? "stopped");
-                Fail($"worker {terminated.Actor.Path} stopped: {terminated.Reason ?? "no reason given"}");
-                break;
-            case Terminated:
-                break;
-            default:
-                Unhandled(message);
-                break;
-        }
-        return Task.CompletedTask;
-    }
-
-    protected override Task PostStop()
+    protected override void PostStop()
     {
         store?.Dispose();
-        completion.TrySetException(new InvalidOperationException("the coordinator stopped before the run completed"));
-        return Task.CompletedTask;
+        completion.TrySetException(new RunFailedException("the coordinator stopped before the run completed"));
     }
 
-    // ---- collecting one reply per rank -------------------------------------------------------------
+    /// <summary>The TCPStore's port, for tests and the local launcher's log.</summary>
+    public int StorePort => store?.Port ?? 0;
 
-    private void OnWorkerReply(object message)
+    // ---- behaviours ----------------------------------------------------------------------------------------------
+
+    /// <summary>Waiting for registrations and data fingerprints until the world is complete, then forming the group.</summary>
+    private void Gathering()
     {
-        var rank = message switch
+        Become(() =>
         {
-            WorkerReady r => r.Rank,
-            SegmentDone s => s.Rank,
-            EvaluationDone e => e.Rank,
-            WeightsLoaded w => w.Rank,
-            _ => throw new ArgumentOutOfRangeException(nameof(message)),
+            Common();
+            Receive<RegisterWorker>(OnRegister);
+            Receive<DataPrepared>(OnDataPrepared);
+            Receive<WorkerReady>(OnWorkerReady);
+            Receive<WorkerFailed>(failed => Fail($"a worker failed in {failed.Request}: {failed.Error}"));
+            Receive<WorkersDidNotJoin>(_ =>
+            {
+                if (!groupFormed)
+                    Fail($"only {members.Values.Count(m => m.Prepared)} of {WorldSize} workers joined within {run.WorkerJoinTimeout.TotalSeconds:F0} s " +
+                         "(are `orchestrator worker --coordinator HOST:PORT` processes running and able to reach this coordinator?)");
+            });
+            Receive<Terminated>(OnTerminated);
+            ReceiveAny(Ignore);
+        });
+    }
+
+    private void Training()
+    {
+        Become(() =>
+        {
+            Common();
+            Receive<RegisterWorker>(OnRegister);
+            Receive<DataPrepared>(OnDataPrepared);
+            Receive<TrainProgress>(OnProgress);
+            Receive<SegmentDone>(m => Collect(m.Rank, m, WorldSize));
+            Receive<EvaluationDone>(m => Collect(m.Rank, m, WorldSize));
+            Receive<CheckpointSnapshotted>(OnCheckpointSnapshotted);
+            Receive<CheckpointCommitted>(committed => OnCheckpointCommitted(committed.Checkpoint));
+            Receive<CheckpointFailed>(failed =>
+            {
+                if (failed.RankZeroLost) Suspect($"checkpoint {failed.Name} could not be written: {failed.Reason}");
+                else Fail($"checkpoint {failed.Name} could not be written: {failed.Reason}");
+            });
+            Receive<CheckpointsSettled>(_ => OnCheckpointsSettled());
+            Receive<WeightsLoaded>(_ => SaveFinalModel());
+            Receive<FinalModelSaved>(saved => pusher.Tell(CompletePushes.Instance));
+            Receive<PushesCompleted>(OnPushesCompleted);
+            Receive<WorkerFailed>(failed => Suspect($"worker {failed.Rank} failed in {failed.Request}: {failed.Error}"));
+            Receive<BackgroundFailed>(failed => Fail($"{failed.Work} failed: {failed.Error}"));
+            Receive<Terminated>(OnTerminated);
+            ReceiveAny(Ignore);
+        });
+    }
+
+    /// <summary>
+    /// A worker's request failed. When a peer dies, the survivors' collectives usually fail (connection reset) before
+    /// the cluster reports the loss, so with failures left the coordinator aborts the group and waits a little for a
+    /// lost worker; if none is lost, the failure was the worker's own and the run fails with it.
+    /// </summary>
+    private void Suspect(string failure)
+    {
+        if (workersLost >= run.Options.MaxFailures)
+        {
+            Fail($"{failure} (no failures left to recover from: --max-failures {run.Options.MaxFailures} is used up)");
+            return;
+        }
+        log.Warning("{Failure}; waiting up to {Seconds} s for a lost worker", failure, SuspicionGrace.TotalSeconds);
+        foreach (var worker in ranks.OfType<IActorRef>()) worker.Tell(new AbortGroup(generation));
+        Timers.StartSingleTimer("suspicion", new NoWorkerLost(failure), SuspicionGrace);
+        Become(() =>
+        {
+            Common();
+            Receive<RegisterWorker>(OnRegister);
+            Receive<DataPrepared>(OnDataPrepared);
+            Receive<CheckpointCommitted>(committed => OnCheckpointCommitted(committed.Checkpoint));
+            Receive<CheckpointFailed>(failed => log.Warning("Checkpoint {Checkpoint} abandoned: {Reason}", failed.Name, failed.Reason));
+            Receive<NoWorkerLost>(none => Fail(none.Failure));
+            Receive<Terminated>(terminated =>
+            {
+                Timers.Cancel("suspicion");
+                OnTerminated(terminated);
+            });
+            ReceiveAny(Ignore);
+        });
+    }
+
+    /// <summary>How long a worker's failure waits for the cluster to report a lost peer (failure detection takes ~7-10 s).</summary>
+    private static readonly TimeSpan SuspicionGrace = TimeSpan.FromSeconds(20);
+
+    /// <summary>A worker was lost: the writes in flight settle, then the state goes back to the last committed checkpoint.</summary>
+    private void Recovering()
+    {
+        Become(() =>
+        {
+            Common();
+            Receive<RegisterWorker>(OnRegister);
+            Receive<DataPrepared>(OnDataPrepared);
+            Receive<CheckpointCommitted>(committed => OnCheckpointCommitted(committed.Checkpoint));
+            Receive<CheckpointFailed>(failed => log.Warning("Checkpoint {Checkpoint} abandoned: {Reason}", failed.Name, failed.Reason));
+            Receive<CheckpointsSettled>(_ =>
+            {
+                var latest = run.Checkpoints.FindLatest();
+                foreach (var damaged in latest.Skipped)
+                    log.Warning("Skipping damaged checkpoint {Checkpoint}: {Reason}", damaged.Name, damaged.Reason);
+                RestoreState(latest.Checkpoint);
+                log.Information("Restarting from {Checkpoint} at step {Step} with process group generation {Generation}",
+                    latest.Checkpoint?.Name ?? "the base model", globalStep, generation + 1);
+                generation++;
+                Timers.StartSingleTimer("workers-join", WorkersDidNotJoin.Instance, run.WorkerJoinTimeout);
+                Gathering();
+                FormGroupIfComplete();
+            });
+            Receive<Terminated>(OnTerminated);
+            ReceiveAny(Ignore);
+        });
+    }
+
+    /// <summary>Handled in every state.</summary>
+    private void Common()
+    {
+        Receive<MessageChunk>(chunk =>
+        {
+            if (chunks.Add(chunk) is { } whole) Self.Forward(whole);
+        });
+        Receive<WorkerProcessExited>(OnWorkerProcessExited);
+    }
+
+    private void Ignore(object message) =>
+        log.Debug("Ignoring {Message} from {Sender} (generation {Generation})", message.GetType().Name, Sender.Path, generation);
+
+    // ---- gathering workers ----------------------------------------------------------------------------------------
+
+    private void OnRegister(RegisterWorker register)
+    {
+        if (members.ContainsKey(Sender)) return;  // a registration retried before our answer arrived
+        members[Sender] = new WorkerMember(register.Device, register.Host, register.ProcessId, Prepared: false);
+        Context.Watch(Sender);
+        log.Information("Worker on {Device} joined from {Host} (process {ProcessId}, {Path})", register.Device, register.Host, register.ProcessId, Sender.Path);
+        var options = run.Options with
+        {
+            ModelPath = Path.GetFullPath(run.Prepared.ModelDirectory),
+            DataPath = run.Options.DataPath is { } data ? Path.GetFullPath(data) : null,
         };
-        replies[rank] = message;
-        var expected = message is WeightsLoaded ? 1 : WorldSize;
+        Sender.Tell(new PrepareData(run.Folder.RunId, TrainOptionsJson.Write(options)));
+    }
+
+    private void OnDataPrepared(DataPrepared prepared)
+    {
+        if (!members.TryGetValue(Sender, out var member)) return;
+        if (prepared.DataFingerprint != run.Prepared.DataFingerprint)
+        {
+            Fail($"the worker on {member.Host} (process {member.ProcessId}) encoded different data: fingerprint {prepared.DataFingerprint[..12]}, " +
+                 $"the coordinator's {run.Prepared.DataFingerprint[..12]} (the same data and model folders must be visible to every node)");
+            return;
+        }
+        members[Sender] = member with { Prepared = true };
+        run.Observer.OnWorkerJoined(member.Device, member.Host, member.ProcessId);
+        FormGroupIfComplete();
+    }
+
+    /// <summary>Once enough workers hold the data: ranks for the newcomers (survivors keep theirs), then group generation g.</summary>
+    private void FormGroupIfComplete()
+    {
+        if (groupFormed) return;  // formed, or forming
+        var unranked = members.Where(m => m.Value.Prepared && !ranks.Contains(m.Key)).Select(m => m.Key).ToList();
+        var open = Enumerable.Range(0, WorldSize).Where(r => ranks[r] is null).ToList();
+        if (unranked.Count < open.Count) return;
+        foreach (var (rank, worker) in open.Zip(unranked)) ranks[rank] = worker;
+        foreach (var extra in unranked.Skip(open.Count))
+        {
+            extra.Tell(new StopWorker($"the run has its {WorldSize} workers"));
+            members.Remove(extra);
+        }
+        groupFormed = true;
+        var threads = Math.Max(1, Environment.ProcessorCount / Math.Max(1, ranks.Select(r => members[r!].Host).Count(h => h == members[ranks[0]!].Host)));
+        for (var rank = 0; rank < WorldSize; rank++)
+        {
+            var member = members[ranks[rank]!];
+            log.Information("Rank {Rank} of generation {Generation}: worker on {Device} in process {ProcessId} on {Host}",
+                rank, generation, member.Device, member.ProcessId, member.Host);
+            var restore = restorePoint is { } checkpoint
+                ? new WorkerRestore(checkpoint.FullPath, checkpoint.State.GlobalStep, checkpoint.State.RngStates.FirstOrDefault(s => s.Rank == rank)?.State)
+                : null;
+            ranks[rank]!.Tell(new InitializeWorker(rank, WorldSize, generation, run.StoreHost, store?.Port ?? 0, run.CollectiveTimeout, restore,
+                IntraOpThreads: threads));
+        }
+    }
+
+    private void OnWorkerReady(WorkerReady ready)
+    {
+        if (ready.Generation != generation) return;
+        run.Observer.OnWorkerUp(ready.Rank);
+        replies[ready.Rank] = ready;
+        if (replies.Count < WorldSize) return;
+        replies.Clear();
+        log.Information("Process group generation {Generation} formed: {Workers} workers at step {Step}", generation, WorldSize, globalStep);
+        Training();
+        StartNextSegment();
+    }
+
+    // ---- losing workers -------------------------------------------------------------------------------------------
+
+    private void OnWorkerProcessExited(WorkerProcessExited exited)
+    {
+        // Locally the launcher sees a worker process die before failure detection does: down its member now.
+        foreach (var (worker, member) in members.Where(m => m.Value.ProcessId == exited.ProcessId && m.Value.Host == run.StoreHost).ToList())
+        {
+            log.Warning("Worker process {ProcessId} exited with code {ExitCode}", exited.ProcessId, exited.ExitCode);
+            if (!worker.Path.Address.HasLocalScope)
+                Akka.Cluster.Cluster.Get(Context.System).Down(worker.Path.Address);
+        }
+    }
+
+    private void OnTerminated(Terminated terminated)
+    {
+        var who = terminated.ActorRef;
+        if (who.Equals(checkpointWriter) || who.Equals(pusher))
+        {
+            Fail($"the {who.Path.Name} stopped unexpectedly");
+            return;
+        }
+        if (!members.Remove(who, out var member)) return;
+        var rank = Array.IndexOf(ranks, who);
+        if (rank < 0 || finished)
+        {
+            log.Information("Worker on {Host} (process {ProcessId}) left before it had a rank", member.Host, member.ProcessId);
+            return;
+        }
+        workersLost++;
+        log.Warning("Worker {Rank} on {Host} (process {ProcessId}) is lost ({Lost} of {MaxFailures} failures allowed)",
+            rank, member.Host, member.ProcessId, workersLost, run.Options.MaxFailures);
+        run.Observer.OnWorkerLost(rank, member.Host, member.ProcessId);
+        run.Observer.OnWorkerFailed(rank, $"lost (process {member.ProcessId} on {member.Host})");
+        if (workersLost > run.Options.MaxFailures)
+        {
+            Fail($"worker {rank} on {member.Host} (process {member.ProcessId}) was lost and --max-failures {run.Options.MaxFailures} is used up");
+            return;
+        }
+        // Survivors may sit in a collective waiting for the dead rank: abort it so they are free at once. They keep
+        // their ranks; a replacement takes the lost one.
+        ranks[rank] = null;
+        groupFormed = false;
+        foreach (var survivor in ranks.OfType<IActorRef>()) survivor.Tell(new AbortGroup(generation));
+        replies.Clear();
+        pendingCheckpoint = null;
+        chunks.Clear();
+        checkpointWriter.Tell(SettleCheckpoints.Instance);
+        Recovering();
+    }
+
+    /// <summary>The run's state as of a committed checkpoint (or the start of the run when there is none).</summary>
+    private void RestoreState(CheckpointInfo? checkpoint)
+    {
+        restorePoint = checkpoint;
+        var state = checkpoint?.State;
+        globalStep = state?.GlobalStep ?? 0;
+        evaluations = state?.MetricHistory.ToList() ?? [];
+        logHistory = state?.LogHistory.ToList() ?? [];
+        bestMetric = state?.BestMetric;
+        bestCheckpoint = state?.BestModelCheckpoint;
+        Array.Clear(rngStates);
+        trainShards = null;
+    }
+
+    // ---- collecting one reply per rank ----------------------------------------------------------------------------
+
+    private void Collect(int rank, object reply, int expected)
+    {
+        replies[rank] = reply;
         if (replies.Count < expected) return;
         var all = replies.OrderBy(r => r.Key).Select(r => r.Value).ToList();
         replies.Clear();
         switch (all[0])
         {
-            case WorkerReady:
-                StartNextSegment();
-                break;
             case SegmentDone:
                 OnSegmentDone(all.Cast<SegmentDone>().ToList());
                 break;
             case EvaluationDone:
-                OnEvaluationDone((EvaluationDone)all[0]);
-                break;
-            case WeightsLoaded:
-                SaveFinalModel();
+                OnEvaluationDone(all.Cast<EvaluationDone>().First(e => e.Rank == 0));
                 break;
         }
     }
 
-    // ---- training ------------------------------------------------------------------------------------
+    // ---- training -------------------------------------------------------------------------------------------------
 
     private void StartNextSegment()
     {
         var plan = run.Plan;
         if (globalStep >= plan.TotalSteps)
         {
-            Finish();
+            checkpointWriter.Tell(SettleCheckpoints.Instance);
             return;
         }
         var epoch = plan.EpochOf((int)globalStep);
@@ -176,8 +405,10 @@ public sealed class CoordinatorActor(RunContext run, TaskCompletionSource<RunOut
             log.Information("Epoch {Epoch}: {PaddingFraction:P1} of rank 0's batch positions are padding", epoch + 1, padding);
         }
         for (var rank = 0; rank < WorldSize; rank++)
-            workers[rank].Tell(new TrainSegment(epoch, first, end, shards.IndicesFor(rank), run.Options.LoggingSteps), Self);
+            MessageChunks.Tell(Context.System, ranks[rank]!, new TrainSegment(epoch, first, end, shards.IndicesFor(rank), run.Options.LoggingSteps), Self);
     }
+
+    private int[] TrainLengths => field ??= run.Prepared.Train.Select(e => e.Length).ToArray();
 
     /// <summary>
     /// The epoch's order split across ranks. With group_by_length, megabatches of similar lengths
@@ -234,7 +465,7 @@ public sealed class CoordinatorActor(RunContext run, TaskCompletionSource<RunOut
         {
             var shards = ValidationShards;
             for (var rank = 0; rank < WorldSize; rank++)
-                workers[rank].Tell(new EvaluateShard(shards.IndicesFor(rank), shards.RealCount(rank)), Self);
+                MessageChunks.Tell(Context.System, ranks[rank]!, new EvaluateShard(shards.IndicesFor(rank), shards.RealCount(rank)), Self);
         }
         else
         {
@@ -272,7 +503,7 @@ public sealed class CoordinatorActor(RunContext run, TaskCompletionSource<RunOut
         SaveOrContinue();
     }
 
-    // ---- checkpoints and pushes ------------------------------------------------------------------------
+    // ---- checkpoints and pushes -----------------------------------------------------------------------------------
 
     private void SaveOrContinue()
     {
@@ -287,34 +518,15 @@ public sealed class CoordinatorActor(RunContext run, TaskCompletionSource<RunOut
         var name = epochEnd ? CheckpointName.ForEpoch(epoch + 1) : CheckpointName.ForStep(globalStep);
         UpdateBest(name);
         pendingCheckpoint = (name, CurrentState(epoch, epochEnd));
-        workers[0].Tell(new SnapshotCheckpoint(globalStep), Self);
+        ranks[0]!.Tell(new SnapshotCheckpoint(globalStep));
     }
 
-    /// <summary>
-    /// Rank 0 has copied this step's state: its files are written in the background, one checkpoint after
-    /// another (so `latest` only ever moves forward), while the next segment trains.
-    /// </summary>
+    /// <summary>Rank 0 has copied this step's state: the writer commits it in the background while the next segment trains.</summary>
     private void OnCheckpointSnapshotted(CheckpointSnapshotted snapshotted)
     {
         var (name, state) = pendingCheckpoint ?? throw new InvalidOperationException("a snapshot nobody asked for");
         pendingCheckpoint = null;
-        var writer = new CheckpointWriter(run.Checkpoints.Directory, log);
-        var rankZero = workers[0];
-        var tokenizerSource = run.Prepared.ModelDirectory;
-        var self = Self;
-        checkpointWrites = checkpointWrites
-            .ContinueWith(_ => writer.WriteAsync(name, state, async (folder, _) =>
-            {
-                var reply = await rankZero.Ask<object>(new WriteCheckpointFiles(snapshotted.Step, folder, tokenizerSource), TimeSpan.FromMinutes(30));
-                if (reply is WorkerFailed failed) throw new InvalidOperationException(failed.Error);
-            }), TaskScheduler.Default)
-            .Unwrap()
-            .ContinueWith(t =>
-            {
-                self.Tell(t.IsCompletedSuccessfully
-                    ? new CheckpointCommitted(t.Result)
-                    : new BackgroundFailed($"checkpoint {name}", t.Exception?.GetBaseException().Message ?? "cancelled"));
-            }, TaskScheduler.Default);
+        checkpointWriter.Tell(new WriteCheckpoint(name, state, ranks[0]!, snapshotted.Step, run.Prepared.ModelDirectory));
         StartNextSegment();
     }
 
@@ -351,7 +563,7 @@ public sealed class CoordinatorActor(RunContext run, TaskCompletionSource<RunOut
     private void OnCheckpointCommitted(CheckpointInfo checkpoint)
     {
         run.Observer.OnCheckpointCommitted(checkpoint.Name, checkpoint.State.GlobalStep);
-        run.Pusher.Enqueue(new PushRequest(checkpoint.FullPath, checkpoint.Name) { Card = Card() });
+        pusher.Tell(new PushArtifact(new PushRequest(checkpoint.FullPath, checkpoint.Name) { Card = Card() }));
         if (run.Options.SaveTotalLimit is > 0)
         {
             var inFlight = run.Pusher.InFlightCheckpoint;
@@ -360,44 +572,50 @@ public sealed class CoordinatorActor(RunContext run, TaskCompletionSource<RunOut
         }
     }
 
-    // ---- the end of the run ----------------------------------------------------------------------------
+    // ---- the end of the run ---------------------------------------------------------------------------------------
 
-    /// <summary>The end: once every checkpoint being written is committed, load the best and save the final model.</summary>
-    private void Finish() =>
-        checkpointWrites.ContinueWith(_ => new CheckpointsSettled(), TaskScheduler.Default).PipeTo(Self);
-
+    /// <summary>Every checkpoint write has committed: load the best model if asked, then save the final model.</summary>
     private void OnCheckpointsSettled()
     {
+        if (globalStep < run.Plan.TotalSteps) return;
         if (run.Options.LoadBestModelAtEnd && bestCheckpoint is not null)
         {
             log.Information("Loading the best checkpoint {Checkpoint} ({Metric} {Value:F4})", bestCheckpoint, run.Options.ResolvedMetricForBestModel(), bestMetric);
-            workers[0].Tell(new LoadWeights(Path.Combine(run.Checkpoints.Directory, bestCheckpoint)), Self);
+            ranks[0]!.Tell(new LoadWeights(Path.Combine(run.Checkpoints.Directory, bestCheckpoint)));
             return;
         }
         SaveFinalModel();
     }
 
+    /// <summary>Rank 0 writes the weights as they are now into a temporary folder of the run folder, renamed to model/.</summary>
     private void SaveFinalModel()
     {
         var target = run.FinalModelDirectory;
         var temp = Path.Combine(run.Folder.Directory, $"{RunContext.UnfinishedModelPrefix}{Guid.NewGuid():N}");
-        var rankZero = workers[0];
-        var tokenizerSource = run.Prepared.ModelDirectory;
-        Task.Run(async () =>
+        Directory.CreateDirectory(temp);
+        var card = Card();
+        var pusher = this.pusher;
+        ranks[0]!.Ask<object>(new WriteCheckpointFiles(SnapshotStep: null, temp, run.Prepared.ModelDirectory, IncludeOptimizer: false), TimeSpan.FromMinutes(30))
+            .ContinueWith(t =>
             {
-                Directory.CreateDirectory(temp);
-                var reply = await rankZero.Ask<object>(
-                    new WriteCheckpointFiles(SnapshotStep: null, temp, tokenizerSource, IncludeOptimizer: false), TimeSpan.FromMinutes(30));
-                if (reply is WorkerFailed failed) throw new InvalidOperationException(failed.Error);
+                if (!t.IsCompletedSuccessfully) return new BackgroundFailed("final save", t.Exception?.GetBaseException().Message ?? "cancelled");
+                if (t.Result is WorkerFailed failed) return new BackgroundFailed("final save", failed.Error);
                 if (Directory.Exists(target)) Directory.Delete(target, recursive: true);
                 Directory.Move(temp, target);
-                run.Pusher.Enqueue(new PushRequest(target, "final model", IsFinal: true) { Card = Card() });
-                var summary = await run.Pusher.CompleteAsync();
-                log.Information("Pushes: {Pushed} pushed, {Coalesced} coalesced, {Failed} failed", summary.Pushed, summary.Coalesced, summary.Failed);
-                return (object)new RunCompleted(new RunOutcome(run.Folder.Directory, globalStep, evaluations.ToList(), target, bestCheckpoint, summary.Failed));
-            })
-            .ContinueWith(t => t.IsCompletedSuccessfully ? t.Result : new BackgroundFailed("final save", t.Exception?.GetBaseException().Message ?? "cancelled"))
+                pusher.Tell(new PushArtifact(new PushRequest(target, "final model", IsFinal: true) { Card = card }));
+                return (object)new FinalModelSaved(target);
+            }, TaskScheduler.Default)
             .PipeTo(Self);
+    }
+
+    private void OnPushesCompleted(PushesCompleted done)
+    {
+        var summary = done.Summary;
+        log.Information("Pushes: {Pushed} pushed, {Coalesced} coalesced, {Failed} failed", summary.Pushed, summary.Coalesced, summary.Failed);
+        finished = true;
+        StopWorkers("the run is complete");
+        completion.TrySetResult(new RunOutcome(run.Folder.Directory, globalStep, evaluations.ToList(), run.FinalModelDirectory, bestCheckpoint, summary.Failed, workersLost));
+        Context.Stop(Self);
     }
 
     private ModelCardInput Card() => new(Path.GetFileName(run.Folder.Directory), run.Options)
@@ -418,11 +636,17 @@ public sealed class CoordinatorActor(RunContext run, TaskCompletionSource<RunOut
         return losses.Count == 0 ? null : losses.Average();
     }
 
+    private void StopWorkers(string reason)
+    {
+        foreach (var worker in members.Keys) worker.Tell(new StopWorker(reason));
+    }
+
     private void Fail(string reason)
     {
         if (finished) return;
         finished = true;
         log.Error("Run failed: {Reason}", reason);
+        StopWorkers($"the run failed: {reason}");
         completion.TrySetException(new RunFailedException(reason));
         Context.Stop(Self);
     }

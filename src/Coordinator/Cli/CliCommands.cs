@@ -8,6 +8,8 @@ public static class CliCommands
     public static IEnumerable<Command> All()
     {
         yield return TrainCommand.Create();
+        yield return CoordinatorCommand.Create();
+        yield return WorkerCommand.Create();
         yield return EvaluateCommand.Create();
         yield return PredictCommand.Create();
         yield return ReportCommand.Create();

@@ -26,6 +26,9 @@ public sealed record LoggingOptions
 
     /// <summary>Replaces the process console (tests); null uses stdout.</summary>
     public TextWriter? ConsoleWriter { get; init; }
+
+    /// <summary>False: the file only (a local worker process, whose console nobody reads).</summary>
+    public bool WriteToConsole { get; init; } = true;
 }
 
 /// <summary>
@@ -68,7 +71,10 @@ public sealed class RunLogging : IDisposable
             .Enrich.WithProperty("Rank", options.Rank);
         if (options.RunId is not null) configuration = configuration.Enrich.WithProperty("RunId", options.RunId);
 
-        if (options.Format == LogFormat.Json)
+        if (!options.WriteToConsole)
+        {
+        }
+        else if (options.Format == LogFormat.Json)
         {
             configuration = options.ConsoleWriter is null
                 ? configuration.WriteTo.Console(new JsonLinesFormatter(), levelSwitch: consoleLevel)

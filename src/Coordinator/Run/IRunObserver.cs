@@ -31,6 +31,12 @@ public interface IRunObserver
 
     /// <summary>The run ended: done, or failed with <paramref name="error"/>.</summary>
     void OnRunEnded(bool succeeded, string? error) { }
+
+    /// <summary>A worker proved it holds the run's data and may take a rank.</summary>
+    void OnWorkerJoined(string device, string host, int processId) { }
+
+    /// <summary>A worker with a rank was lost (its process died or became unreachable).</summary>
+    void OnWorkerLost(int rank, string host, int processId) { }
 }
 
 public sealed class NullRunObserver : IRunObserver
@@ -66,6 +72,16 @@ public sealed class CompositeRunObserver(params IRunObserver[] observers) : IRun
     public void OnCheckpointCommitted(string name, long step)
     {
         foreach (var o in observers) o.OnCheckpointCommitted(name, step);
+    }
+
+    public void OnWorkerJoined(string device, string host, int processId)
+    {
+        foreach (var o in observers) o.OnWorkerJoined(device, host, processId);
+    }
+
+    public void OnWorkerLost(int rank, string host, int processId)
+    {
+        foreach (var o in observers) o.OnWorkerLost(rank, host, processId);
     }
 
     public void OnPushesChanged(int pending, int failed)

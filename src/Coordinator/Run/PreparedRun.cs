@@ -24,6 +24,16 @@ public sealed record PreparedRun(
     EncodingStats TrainStats,
     TrainingPlan Plan)
 {
+    /// <summary>The fingerprint of the encoded splits, labels and tokenizer (see <see cref="Shared.Data.DataFingerprint"/>).</summary>
+    public string DataFingerprint => field ??= Shared.Data.DataFingerprint.Compute(Train, Validation, Labels.Names, ModelDirectory);
+
+    /// <summary>What a worker trains from: these splits, how to batch them, and its replica's settings.</summary>
+    public Worker.PreparedWorkerData ForWorker() => new(
+        new Worker.WorkerData(Train, Validation, new Collator(Tokenizer.PadTokenId, Task.LabelKind(), Options.PadToMultipleOf),
+            Options.PerDeviceTrainBatchSize, Options.PerDeviceEvalBatchSize),
+        Worker.Training.ReplicaSettings.From(Options, ModelDirectory, Task, Labels.Names, Plan),
+        DataFingerprint);
+
     public static PreparedRun Prepare(TrainOptions options, ILogger logger)
     {
         var modelDirectory = options.ModelPath ?? throw new RunInputException("--model is required (a Hugging Face checkpoint folder)");

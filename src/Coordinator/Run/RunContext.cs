@@ -24,4 +24,10 @@ public sealed record RunContext(
 
     /// <summary>How long a collective may wait for a peer before it raises (never the 30 minutes of NCCL's default).</summary>
     public TimeSpan CollectiveTimeout { get; init; } = TimeSpan.FromMinutes(2);
+
+    /// <summary>The name workers reach this coordinator's TCPStore by (127.0.0.1 for local workers, a DNS name in a cluster).</summary>
+    public string StoreHost { get; init; } = "127.0.0.1";
+
+    /// <summary>How long the coordinator waits for the expected workers (at the start, and for a replacement) before the run fails.</summary>
+    public TimeSpan WorkerJoinTimeout { get; init; } = TimeSpan.FromMinutes(2);
 }

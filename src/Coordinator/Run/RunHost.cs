@@ -2,7 +2,13 @@ using Orchestrator.Coordinator.ConsoleView;
 using Orchestrator.Coordinator.Logging;
 using Orchestrator.Coordinator.Metrics;
 using Orchestrator.Coordinator.Push;
-using Orchestrator.Shared.Actors;
+using Akka.Actor;
+using Akka.Hosting;
+using Akka.Logger.Serilog;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Orchestrator.Coordinator.Cluster;
+using Orchestrator.Worker;
 using Orchestrator.Shared.Checkpoints;
 using Orchestrator.Shared.Config;
 using Orchestrator.Torch;
@@ -12,9 +18,9 @@ using Spectre.Console;
 namespace Orchestrator.Coordinator.Run;
 
 /// <summary>
-/// Runs `orchestrator train` in this process: checks every input before writing anything, opens (or
-/// resumes) the run folder, starts logging, the pusher and the actor system, then waits for the
-/// coordinator's outcome. Exit codes: 0 done, 2 bad input (nothing written), 1 failed after starting.
+/// Runs the coordinator of `orchestrator train` (and `orchestrator coordinator`) in this process: checks every input
+/// before writing anything, opens (or resumes) the run folder, starts logging, the pusher and the actor system
+/// (Akka.Hosting), starts the local worker processes if asked, then waits for the coordinator's outcome. Exit codes: 0 done, 2 bad input (nothing written), 1 failed after starting.
 /// </summary>
 public static class RunHost
 {
@@ -23,9 +29,11 @@ public static class RunHost
     public const int BadInput = 2;
 
     /// <param name="pushRetry">Retries of background pushes; default <see cref="PushRetryOptions"/> (tests pass short delays).</param>
+    /// <param name="placement">Where the workers run; default: local worker processes (as `orchestrator train`).</param>
     public static async Task<int> TrainAsync(TrainOptions options, TextWriter? consoleWriter = null, CancellationToken cancellationToken = default,
-        PushRetryOptions? pushRetry = null)
+        PushRetryOptions? pushRetry = null, WorkerPlacement? placement = null)
     {
+        placement ??= WorkerPlacement.LocalProcesses();
         var console = consoleWriter ?? Console.Out;
         var bootstrap = new LoggerConfiguration().WriteTo.Sink(new TextWriterSink(
             new Serilog.Formatting.Display.MessageTemplateTextFormatter(RunLogging.ConsoleTemplate, System.Globalization.CultureInfo.InvariantCulture),
@@ -85,11 +93,58 @@ public static class RunHost
         var pusher = new ArtifactPusher(PushDestinations.CreateAll(options.PushTo, folder.Directory), logger, pushRetry,
             onBacklogChanged: backlog => observer.OnPushesChanged(backlog.Pending, backlog.Failed));
         var checkpoints = new CheckpointStore(Path.Combine(folder.Directory, "checkpoints"), logger);
-        var context = new RunContext(prepared, folder, logger, checkpoints, pusher, observer, latest.Checkpoint);
 
-        await using var system = new ActorSystem("orchestrator", new ActorSystemOptions { Logger = logger });
+        Log.Logger = logger;  // Akka's own events go through Akka.Logger.Serilog, which writes to Serilog's static logger
         var completion = new TaskCompletionSource<RunOutcome>(TaskCreationOptions.RunContinuationsAsynchronously);
-        system.Spawn(Props.Create(() => new CoordinatorActor(context, completion)), "coordinator");
+        var context = new RunContext(prepared, folder, logger, checkpoints, pusher, observer, latest.Checkpoint)
+        {
+            StoreHost = placement.StoreHost,
+            WorkerJoinTimeout = placement.JoinTimeout,
+        };
+        IActorRef? coordinator = null;
+        var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
+        builder.Services.AddAkka(ClusterHosting.SystemName, akka =>
+        {
+            if (placement.Kind == WorkerPlacementKind.InProcess)
+                akka.ConfigureLoggers(ClusterHosting.AkkaLogging);
+            else
+                akka.ConfigureNode(new ClusterNode(ClusterHosting.CoordinatorRole, placement.BindHost, placement.StoreHost, placement.Port), placement.Security);
+            akka.WithActors((system, registry) =>
+            {
+                coordinator = system.ActorOf(Props.Create(() => new CoordinatorActor(context, completion)), "coordinator");
+                registry.Register<CoordinatorActor>(coordinator);
+                if (placement.Kind == WorkerPlacementKind.InProcess)
+                {
+                    // Test-only: the worker actors in this actor system, sharing the coordinator's encoded data.
+                    var local = prepared.ForWorker();
+                    for (var rank = 0; rank < options.Workers; rank++)
+                        system.ActorOf(Props.Create(() => new WorkerActor(logger.ForContext("Role", "worker"), _ => local,
+                            system.ActorSelection("/user/coordinator"), "cpu", "127.0.0.1")), $"worker-{rank}");
+                }
+                else
+                {
+                    system.ActorOf(Props.Create(() => new WorkerDowner(logger)), "worker-downer");
+                }
+            });
+        });
+        using var host = builder.Build();
+        await host.StartAsync(CancellationToken.None);
+        var system = host.Services.GetRequiredService<ActorSystem>();
+
+        LocalWorkerLauncher? launcher = null;
+        if (placement.Kind == WorkerPlacementKind.LocalProcesses)
+        {
+            var port = Akka.Cluster.Cluster.Get(system).SelfAddress.Port ?? throw new InvalidOperationException("the coordinator has no port");
+            launcher = new LocalWorkerLauncher(index => LocalWorkerLauncher.WorkerArguments(port, index, folder.Directory, folder.RunId, options.LogFormat),
+                options.MaxFailures, logger, (pid, code) => coordinator?.Tell(new WorkerProcessExited(pid, code)));
+            launcher.Start(options.Workers);
+        }
+        else if (placement.Kind == WorkerPlacementKind.Cluster)
+        {
+            logger.Information("Coordinator listening at {Address}: start workers with `orchestrator worker --coordinator {Host}:{Port}`",
+                Akka.Cluster.Cluster.Get(system).SelfAddress, placement.StoreHost, Akka.Cluster.Cluster.Get(system).SelfAddress.Port);
+        }
+
         try
         {
             var outcome = await completion.Task.WaitAsync(cancellationToken);
@@ -103,6 +158,19 @@ public static class RunHost
             await pusher.CompleteAsync(CancellationToken.None);
             observer.OnRunEnded(succeeded: false, error.Message);
             return Failed;
+        }
+        finally
+        {
+            // Workers were told to stop; they leave the cluster and exit on their own (or are killed after the grace).
+            if (launcher is not null) await launcher.DisposeAsync();
+            using var shutdown = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+            try
+            {
+                await host.StopAsync(shutdown.Token);
+            }
+            catch (OperationCanceledException)
+            {
+            }
         }
     }
 

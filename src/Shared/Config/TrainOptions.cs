@@ -113,7 +113,7 @@ public sealed record TrainOptions
     [TrainOption("push_to", "Push destinations: file:///path or git+<url> (repeatable)")]
     public IReadOnlyList<string> PushTo { get; init; } = [];
 
-    [TrainOption("max_failures", "Worker failures a cluster run survives before it gives up (separate worker processes; a single-process run stops on a lost worker and resumes when started again)")]
+    [TrainOption("max_failures", "Lost workers a run survives: each time the group re-forms and every rank restores the last checkpoint; one more fails the run")]
     public int MaxFailures { get; init; } = 3;
 
     [TrainOption("log_format", "text (people) or json (JSON lines on stdout, for clusters)")]

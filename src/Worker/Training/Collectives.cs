@@ -37,5 +37,14 @@ public sealed class Collectives(ProcessGroup? group) : IDisposable
     /// <summary>Makes every rank's tensor equal to rank 0's.</summary>
     public void BroadcastFromRankZero(torch.Tensor tensor) => group?.Broadcast(tensor, root: 0);
 
+    /// <summary>
+    /// A peer is known dead: this rank's pending and later collectives fail at once (called from the worker's
+    /// mailbox while its compute thread may be waiting in one). Dispose afterwards.
+    /// </summary>
+    public void Abort()
+    {
+        if (group is { IsAborted: false }) group.Abort();
+    }
+
     public void Dispose() => group?.Dispose();
 }

@@ -14,9 +14,9 @@ namespace Orchestrator.Coordinator.Tests.Run;
 public sealed class DistributedEqualsSingleTests(ITestOutputHelper output)
 {
     [Theory]
-    [InlineData(4, 1)]
-    [InlineData(2, 2)] // gradient accumulation: 2 ranks x 2 micro-batches of 2
-    public async Task Two_workers_with_batch_b_train_and_evaluate_like_one_worker_with_batch_2b(int batchSize, int accumulation)
+    [InlineData(4, 1, true)] // two worker processes joined over loopback, as `orchestrator train` runs them
+    [InlineData(2, 2, false)] // gradient accumulation: 2 ranks x 2 micro-batches of 2 (worker actors in this process)
+    public async Task Two_workers_with_batch_b_train_and_evaluate_like_one_worker_with_batch_2b(int batchSize, int accumulation, bool processes)
     {
         using var temp = new TempDirectory();
         var model = RunTestKit.TinyModel(temp.Combine("base"), NerCorpusGenerator.Labels, ModelTask.TokenClassification, dropout: 0);
@@ -30,7 +30,7 @@ public sealed class DistributedEqualsSingleTests(ITestOutputHelper output)
             GradientAccumulationSteps = accumulation, LoggingSteps = 2,
         };
         var one = RunTestKit.NerOptions(model, data, temp.Combine("one"), workers: 1, batchSize: 8);
-        var (twoCode, twoConsole) = await RunTestKit.TrainAsync(two);
+        var (twoCode, twoConsole) = await RunTestKit.TrainAsync(two, placement: processes ? WorkerPlacement.LocalProcesses() : null);
         Assert.True(twoCode == RunHost.Succeeded, twoConsole);
         var (oneCode, oneConsole) = await RunTestKit.TrainAsync(one);
         Assert.True(oneCode == RunHost.Succeeded, oneConsole);

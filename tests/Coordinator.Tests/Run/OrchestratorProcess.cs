@@ -14,7 +14,8 @@ internal sealed record ProcessOutcome(int ExitCode, bool Killed, IReadOnlyList<s
 /// <summary>
 /// Runs the built `orchestrator` program (orchestrator.dll, copied next to the test assembly by the
 /// project reference) as a real child process, optionally killing it outright (SIGKILL on Linux) the
-/// moment an output line or a polled condition says so.
+/// moment an output line or a polled condition says so. <c>onLine</c> sees every line as it comes (to kill one
+/// of its worker processes, for instance).
 /// </summary>
 internal static class OrchestratorProcess
 {
@@ -28,7 +29,10 @@ internal static class OrchestratorProcess
         string workingDirectory,
         Func<string, bool>? killOnLine = null,
         Func<bool>? killWhen = null,
-        TimeSpan? timeout = null)
+        TimeSpan? timeout = null,
+        Action<string>? onLine = null,
+        bool killTree = true,
+        Action<int>? started = null)
     {
         var start = new ProcessStartInfo(DotnetHost)
         {
@@ -52,7 +56,8 @@ internal static class OrchestratorProcess
             if (Interlocked.Exchange(ref killed, 1) == 1) return;
             try
             {
-                if (!process.HasExited) process.Kill(entireProcessTree: true);
+                // Without the tree: the coordinator alone dies, as with kill -9 (its worker processes must follow it by themselves).
+                if (!process.HasExited) process.Kill(entireProcessTree: killTree);
                 else killed = 0;  // it finished first
             }
             catch (InvalidOperationException)
@@ -64,10 +69,12 @@ internal static class OrchestratorProcess
         void OnLine(string line)
         {
             lock (lines) lines.Add(line);
+            onLine?.Invoke(line);
             if (killOnLine?.Invoke(line) == true) KillNow();
         }
 
         process.Start();
+        started?.Invoke(process.Id);
         // Dedicated reader threads for the same reason: async pipe reads wait for pool threads.
         var readers = new[] { process.StandardOutput, process.StandardError }.Select(reader => new Thread(() =>
         {
@@ -93,7 +100,7 @@ internal static class OrchestratorProcess
 
         try
         {
-            using var limit = new CancellationTokenSource(timeout ?? TimeSpan.FromMinutes(2));
+            using var limit = new CancellationTokenSource(timeout ?? TimeSpan.FromMinutes(5));
             try
             {
                 await process.WaitForExitAsync(limit.Token);

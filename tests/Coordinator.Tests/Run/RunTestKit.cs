@@ -72,11 +72,15 @@ internal static class RunTestKit
         MaxLength = 64,
     };
 
-    /// <summary>Runs `orchestrator train` in this process; returns the exit code and everything it printed.</summary>
-    public static async Task<(int ExitCode, string Console)> TrainAsync(TrainOptions options, PushRetryOptions? pushRetry = null)
+    /// <summary>
+    /// Runs `orchestrator train`'s coordinator in this process; returns the exit code and everything it printed. The
+    /// workers are worker actors in the same actor system unless <paramref name="placement"/> says otherwise (local
+    /// worker processes cost a few seconds each to start; the process tests cover them).
+    /// </summary>
+    public static async Task<(int ExitCode, string Console)> TrainAsync(TrainOptions options, PushRetryOptions? pushRetry = null, WorkerPlacement? placement = null)
     {
         var console = new StringWriter();
-        var code = await RunHost.TrainAsync(options, console, pushRetry: pushRetry);
+        var code = await RunHost.TrainAsync(options, console, pushRetry: pushRetry, placement: placement ?? WorkerPlacement.InProcess);
         return (code, console.ToString());
     }
 

@@ -1,0 +1,56 @@
+#!/usr/bin/env bash
+# Worker processes (Akka.NET cluster) against the in-process runtime before the change, each figure a ratio or a
+# time from runs made here, one after another, on the same machine:
+#   1. default-run samples/s: `orchestrator train` now (worker processes) / the same command at commit aa34034
+#      (worker actors inside the coordinator's process), both built in Release;      goal >= 0.95
+#   2. 2 worker processes x 1 thread / 1 worker process x 1 thread, bert-mini-sized model, same global batch
+#      per step per worker (samples/s of the training segments);                     goal >= 1.8
+#   3. seconds from `kill -9` of a worker to the re-formed group (max_failures 1);     goal <= 15 s
+#   4. the evaluation gather's share of evaluation time, from the workers' own logs;   goal < 5 %
+# Usage: bash bench/run-cluster.sh [before-commit]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+before=${1:-aa34034}
+work=$(mktemp -d /tmp/orc-bench-cluster.XXXXXX)
+trap 'git worktree remove --force "$work/before" >/dev/null 2>&1 || true; rm -rf "$work"' EXIT
+
+dotnet build src/Coordinator -c Release -v q -nologo >/dev/null
+now="dotnet src/Coordinator/bin/Release/net10.0/orchestrator.dll"
+
+git worktree add -q --detach "$work/before" "$before"
+# The native shim is the same code: reuse this checkout's build instead of compiling it again.
+mkdir -p "$work/before/src/Torch/native/build" && cp -a src/Torch/native/build/. "$work/before/src/Torch/native/build/"
+dotnet build "$work/before/src/Coordinator" -c Release -v q -nologo >/dev/null
+then="dotnet $work/before/src/Coordinator/bin/Release/net10.0/orchestrator.dll"
+
+# Mean samples/s of the training segments ("reached step N (X samples/s").
+segment_rate() { grep -o 'reached step [0-9]* ([0-9.]* samples/s' "$1" | awk -F'[( ]' '{s+=$5; n++} END {printf "%.1f", s/n}'; }
+
+echo "== 1. default run: worker processes now vs in-process workers at $before"
+$then train --output "$work/then/default" > "$work/then.log" 2>&1
+$now train --output "$work/now/default" > "$work/now.log" 2>&1
+a=$(segment_rate "$work/now.log"); b=$(segment_rate "$work/then.log")
+echo "now $a samples/s, before $b samples/s, ratio $(echo "$a / $b" | bc -l | cut -c1-5)"
+
+echo "== 2. bert-mini: 2 worker processes x 1 thread vs 1 x 1"
+$now init-model --arch bert --size mini --labels "$(paste -sd, data/ner/labels.txt)" --vocab data/vocab.txt --output "$work/mini" >/dev/null
+common=(--model "$work/mini" --data data/ner --epochs 1 --max-steps 40 --batch-size 16 --logging-steps 10 --max-length 64)
+OMP_NUM_THREADS=1 $now train "${common[@]}" --workers 1 --output "$work/one" > "$work/one.log" 2>&1
+OMP_NUM_THREADS=1 $now train "${common[@]}" --workers 2 --output "$work/two" > "$work/two.log" 2>&1
+a=$(segment_rate "$work/two.log"); b=$(segment_rate "$work/one.log")
+echo "2 x 1: $a samples/s, 1 x 1: $b samples/s, ratio $(echo "$a / $b" | bc -l | cut -c1-5)"
+
+echo "== 3. kill -9 of a worker to training resumed"
+$now train --output "$work/kill/default" --max-failures 1 > "$work/kill.log" 2>&1 &
+coordinator=$!
+until grep -q 'step 70:' "$work/kill.log" 2>/dev/null; do sleep 0.2; done
+victim=$(grep -o 'Rank 1 of generation 0: worker on cpu in process [0-9]*' "$work/kill.log" | awk '{print $NF}')
+killed_at=$(date +%s.%N); kill -9 "$victim"
+until grep -q 'generation 1 formed' "$work/kill.log" 2>/dev/null; do sleep 0.1; done
+resumed_at=$(date +%s.%N)
+echo "worker $victim killed; group re-formed $(echo "$resumed_at - $killed_at" | bc -l | cut -c1-5) s later"
+wait "$coordinator"
+
+echo "== 4. evaluation gather share (workers' logs of run 1)"
+grep -ho '"GatherShare":[0-9.eE-]*' "$work"/now/default/logs/worker-*.jsonl | cut -d: -f2 |
+    awk '{s+=$1; n++} END {printf "mean %.1f %% over %d evaluations\n", 100*s/n, n}'

@@ -1,0 +1,78 @@
+using Akka.Actor;
+using Akka.Cluster;
+using Orchestrator.Worker;
+using Serilog;
+
+namespace Orchestrator.Coordinator.Cluster;
+
+/// <summary>
+/// The root of a worker process: once this node is a cluster member it starts one <see cref="WorkerActor"/> per
+/// device, and it ends the process (through <paramref name="exit"/>) when there is nothing left to do: every worker
+/// actor stopped (the run is over: 0), or the coordinator's member became unreachable or was removed (it died or the
+/// connection was cut: 1). So no worker process outlives its coordinator.
+/// </summary>
+public sealed class WorkerProcessGuard : ReceiveActor
+{
+    private readonly Akka.Cluster.Cluster cluster = Akka.Cluster.Cluster.Get(Context.System);
+    private readonly TaskCompletionSource<int> exit;
+    private readonly ILogger log;
+    private readonly HashSet<IActorRef> workers = [];
+
+    public WorkerProcessGuard(IReadOnlyList<string> devices, WorkerDataLoader loadData, string coordinatorAddress, string publicHost, ILogger log,
+        TaskCompletionSource<int> exit)
+    {
+        this.exit = exit;
+        this.log = log;
+        Receive<ClusterEvent.MemberUp>(up =>
+        {
+            if (up.Member.Address.Equals(cluster.SelfAddress) && workers.Count == 0)
+            {
+                var coordinator = Context.ActorSelection($"{coordinatorAddress}/user/coordinator");
+                for (var i = 0; i < devices.Count; i++)
+                {
+                    var device = devices[i];
+                    var worker = Context.ActorOf(Props.Create(() => new WorkerActor(log.ForContext("Device", device), loadData, coordinator, device, publicHost)),
+                        $"worker-{i}");
+                    Context.Watch(worker);
+                    workers.Add(worker);
+                }
+                log.Information("Joined the cluster at {Address}: {Workers} worker actor(s) on {Devices}", cluster.SelfAddress, devices.Count, string.Join(",", devices));
+            }
+        });
+        Receive<ClusterEvent.UnreachableMember>(unreachable =>
+        {
+            if (unreachable.Member.HasRole(ClusterHosting.CoordinatorRole))
+                Exit(1, $"the coordinator {unreachable.Member.Address} is unreachable");
+        });
+        Receive<ClusterEvent.MemberRemoved>(removed =>
+        {
+            if (removed.Member.HasRole(ClusterHosting.CoordinatorRole))
+                Exit(workers.Count == 0 ? 0 : 1, $"the coordinator {removed.Member.Address} left the cluster");
+        });
+        Receive<Terminated>(terminated =>
+        {
+            workers.Remove(terminated.ActorRef);
+            if (workers.Count == 0) Exit(0, "every worker actor has stopped");
+        });
+        Receive<ClusterEvent.IClusterDomainEvent>(_ => { });
+    }
+
+    private void Exit(int code, string reason)
+    {
+        if (exit.Task.IsCompleted) return;
+        if (code == 0) log.Information("Worker process exiting: {Reason}", reason);
+        else log.Warning("Worker process exiting: {Reason}", reason);
+        exit.TrySetResult(code);
+    }
+
+    protected override void PreStart() =>
+        cluster.Subscribe(Self, ClusterEvent.SubscriptionInitialStateMode.InitialStateAsEvents,
+            typeof(ClusterEvent.MemberUp), typeof(ClusterEvent.UnreachableMember), typeof(ClusterEvent.MemberRemoved));
+
+    protected override void PostStop()
+    {
+        cluster.Unsubscribe(Self);
+        // The actor system is going down (for instance it never managed to join): the process ends too.
+        Exit(1, "the worker's actor system stopped");
+    }
+}
