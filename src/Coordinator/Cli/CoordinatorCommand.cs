@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Net;
+using Orchestrator.Coordinator.Cluster;
 using Orchestrator.Coordinator.Run;
 using Orchestrator.Shared.Config;
 
@@ -38,8 +39,12 @@ public static class CoordinatorCommand
                 Console.Error.WriteLine($"error: {error.Message}");
                 return RunHost.BadInput;
             }
+            using var certificate = Orchestrator.Shared.Cluster.ClusterCertificate.FromEnvironment();
+            if (certificate is null)
+                Console.Error.WriteLine($"warning: no cluster certificate ({Orchestrator.Shared.Cluster.ClusterCertificate.PathVariable} is not set): " +
+                                        "any node that reaches the port can join; make one with `orchestrator cluster-cert`");
             var placement = WorkerPlacement.Cluster(parse.GetValue(hostName) ?? Dns.GetHostName(), parse.GetValue(port),
-                TimeSpan.FromSeconds(parse.GetValue(timeout)));
+                TimeSpan.FromSeconds(parse.GetValue(timeout)), ClusterHosting.SecurityFrom(certificate));
             return await RunHost.TrainAsync(options, cancellationToken: cancellation, placement: placement);
         });
         return command;

@@ -45,10 +45,13 @@ public static class WorkerCommand
             }
             var loopback = IPAddress.TryParse(coordinatorHost, out var ip) && IPAddress.IsLoopback(ip) || coordinatorHost == "localhost";
             var publicHost = parse.GetValue(hostName) ?? (loopback ? "127.0.0.1" : Dns.GetHostName());
+            using var certificate = Orchestrator.Shared.Cluster.ClusterCertificate.FromEnvironment();
+            if (certificate is null)
+                Console.Error.WriteLine($"warning: no cluster certificate ({Orchestrator.Shared.Cluster.ClusterCertificate.PathVariable} is not set): joining over plain TCP");
             return await WorkerProcess.RunAsync(new WorkerProcessSettings(coordinatorHost, coordinatorPort, deviceList, publicHost, parse.GetValue(port),
                 parse.GetValue(parentPid), parse.GetValue(logDirectory), parse.GetValue(processIndex),
                 Enum.TryParse<LogFormat>(parse.GetValue(logFormat), ignoreCase: true, out var format) ? format : LogFormat.Json,
-                parse.GetValue(runId)));
+                parse.GetValue(runId), ClusterHosting.SecurityFrom(certificate)));
         });
         return command;
     }

@@ -38,6 +38,14 @@ public static class ClusterHosting
     /// </summary>
     public delegate void TransportSecurity(RemoteOptions remote);
 
+    /// <summary>Mutual TLS pinned to the cluster certificate (docs/cluster-security.md); null without a certificate.</summary>
+    public static TransportSecurity? SecurityFrom(Orchestrator.Shared.Cluster.ClusterCertificate? certificate) =>
+        certificate is null ? null : remote => Orchestrator.Shared.Cluster.ClusterTls.UseClusterTls(remote, certificate);
+
+    /// <summary>The address scheme of a node: akka.ssl.tcp once TLS is on, akka.tcp on plain TCP.</summary>
+    public static string AddressScheme(TransportSecurity? security) =>
+        security is null ? "akka.tcp" : Orchestrator.Shared.Cluster.ClusterTls.Protocol;
+
     /// <summary>Akka's own events through Serilog (the run's JSON lines, with RunId, Role and Rank), warnings and up.</summary>
     public static void AkkaLogging(LoggerConfigBuilder loggers)
     {
@@ -58,7 +66,7 @@ public static class ClusterHosting
             ReceiveBufferSize = 2 * MaximumFrameSize,
         };
         security?.Invoke(remote);
-        var seed = node.SeedHost is null ? null : $"akka.tcp://{SystemName}@{node.SeedHost}:{node.SeedPort}";
+        var seed = node.SeedHost is null ? null : $"{AddressScheme(security)}://{SystemName}@{node.SeedHost}:{node.SeedPort}";
         return builder
             .ConfigureLoggers(AkkaLogging)
             .WithRemoting(remote)

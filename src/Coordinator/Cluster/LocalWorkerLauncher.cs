@@ -20,13 +20,17 @@ public sealed class LocalWorkerLauncher : IAsyncDisposable
     private readonly ILogger log;
     private readonly Func<int, IReadOnlyList<string>> arguments;
     private readonly Action<int, int> onExit;
+    private readonly IReadOnlyDictionary<string, string> environment;
     private int replacementsLeft;
     private volatile bool stopping;
 
     /// <param name="arguments">The `worker` command's arguments for the i-th local process.</param>
     /// <param name="onExit">(process id, exit code) of a process that ended while the run was going on.</param>
-    public LocalWorkerLauncher(Func<int, IReadOnlyList<string>> arguments, int replacements, ILogger log, Action<int, int> onExit)
+    /// <param name="environment">Variables set for every worker process (the ephemeral cluster certificate's path).</param>
+    public LocalWorkerLauncher(Func<int, IReadOnlyList<string>> arguments, int replacements, ILogger log, Action<int, int> onExit,
+        IReadOnlyDictionary<string, string>? environment = null)
     {
+        this.environment = environment ?? new Dictionary<string, string>();
         this.arguments = arguments;
         this.log = log;
         this.onExit = onExit;
@@ -66,6 +70,7 @@ public sealed class LocalWorkerLauncher : IAsyncDisposable
             UseShellExecute = false,
         };
         start.ArgumentList.Add(OrchestratorDll);
+        foreach (var (name, value) in environment) start.Environment[name] = value;
         foreach (var argument in arguments(index)) start.ArgumentList.Add(argument);
         var process = new Process { StartInfo = start, EnableRaisingEvents = true };
         process.OutputDataReceived += (_, _) => { };  // it logs into the run folder; its console is not ours

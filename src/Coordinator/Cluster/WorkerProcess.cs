@@ -49,7 +49,7 @@ public static class WorkerProcess
             var options = TrainOptionsJson.Read(request.OptionsJson);
             return PreparedRun.Prepare(options, logger.ForContext("RunId", request.RunId)).ForWorker();
         };
-        var coordinatorAddress = $"akka.tcp://{ClusterHosting.SystemName}@{settings.CoordinatorHost}:{settings.CoordinatorPort}";
+        var coordinatorAddress = $"{ClusterHosting.AddressScheme(settings.Security)}://{ClusterHosting.SystemName}@{settings.CoordinatorHost}:{settings.CoordinatorPort}";
         var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
         builder.Services.AddAkka(ClusterHosting.SystemName, akka => akka
             .ConfigureNode(new ClusterNode(ClusterHosting.WorkerRole, settings.PublicHost == "127.0.0.1" ? "127.0.0.1" : "0.0.0.0", settings.PublicHost, settings.Port,

@@ -10,6 +10,7 @@ using Microsoft.Extensions.Hosting;
 using Orchestrator.Coordinator.Cluster;
 using Orchestrator.Worker;
 using Orchestrator.Shared.Checkpoints;
+using Orchestrator.Shared.Cluster;
 using Orchestrator.Shared.Config;
 using Orchestrator.Torch;
 using Serilog;
@@ -101,6 +102,12 @@ public static class RunHost
             StoreHost = placement.StoreHost,
             WorkerJoinTimeout = placement.JoinTimeout,
         };
+        // Local worker processes join over mutual TLS too, pinned to an ephemeral certificate in a folder only this
+        // user can read (docs/cluster-security.md); the file goes when the run does.
+        var ephemeralCertificate = placement.Kind == WorkerPlacementKind.LocalProcesses && placement.Security is null
+            ? ClusterCertificate.CreateEphemeral(Directory.CreateTempSubdirectory("orchestrator-cluster-").FullName)
+            : null;
+        if (ephemeralCertificate is not null) placement = placement with { Security = ClusterHosting.SecurityFrom(ephemeralCertificate) };
         IActorRef? coordinator = null;
         var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
         builder.Services.AddAkka(ClusterHosting.SystemName, akka =>
@@ -136,7 +143,8 @@ public static class RunHost
         {
             var port = Akka.Cluster.Cluster.Get(system).SelfAddress.Port ?? throw new InvalidOperationException("the coordinator has no port");
             launcher = new LocalWorkerLauncher(index => LocalWorkerLauncher.WorkerArguments(port, index, folder.Directory, folder.RunId, options.LogFormat),
-                options.MaxFailures, logger, (pid, code) => coordinator?.Tell(new WorkerProcessExited(pid, code)));
+                options.MaxFailures, logger, (pid, code) => coordinator?.Tell(new WorkerProcessExited(pid, code)),
+                ephemeralCertificate is null ? null : new Dictionary<string, string> { [ClusterCertificate.PathVariable] = ephemeralCertificate.FilePath! });
             launcher.Start(options.Workers);
         }
         else if (placement.Kind == WorkerPlacementKind.Cluster)
@@ -163,6 +171,11 @@ public static class RunHost
         {
             // Workers were told to stop; they leave the cluster and exit on their own (or are killed after the grace).
             if (launcher is not null) await launcher.DisposeAsync();
+            if (ephemeralCertificate is not null)
+            {
+                ephemeralCertificate.Dispose();
+                Directory.Delete(Path.GetDirectoryName(ephemeralCertificate.FilePath!)!, recursive: true);
+            }
             using var shutdown = new CancellationTokenSource(TimeSpan.FromSeconds(10));
             try
             {
