@@ -196,9 +196,10 @@ public class ManifestTests
         var rendered = RenderedOverlay.Of(overlay);
         var workers = rendered.Job("worker").Spec;
         var coordinator = Assert.Single(rendered.Job("coordinator").Spec.Template.Spec.Containers);
-        Assert.Equal(workers.Completions.ToString(), RenderedOverlay.Argument(coordinator, "--expect-workers"));
         var worker = Assert.Single(workers.Template.Spec.Containers);
         var devices = RenderedOverlay.Argument(worker, "--devices")!.Split(',');
+        // --expect-workers counts worker actors (ranks): pods x devices per pod.
+        Assert.Equal((workers.Completions * devices.Length).ToString(), RenderedOverlay.Argument(coordinator, "--expect-workers"));
         Assert.Equal(workers.Completions * devices.Length, RunOptions(rendered).Workers);
     }
 
