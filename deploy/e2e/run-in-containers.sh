@@ -77,7 +77,11 @@ podman network create --label "orc-e2e=$tag" "$network" >/dev/null
 
 # --- 2. Cluster roles: coordinator + two worker containers -------------------------------------------
 commands=$(run --rm "$image" --help 2>&1)
-if echo "$commands" | grep -qE '^\s+coordinator\b' && echo "$commands" | grep -qE '^\s+worker\b' \
+if [ "${E2E_CLUSTER:-0}" != 1 ]; then
+  # The cluster roles landed in the same merge as this harness and the two have not been run together yet
+  # (issue 10 stays open for it): opt in with E2E_CLUSTER=1 until it has passed once.
+  record "SKIP e2e-cluster-run: not yet validated against the Akka roles; run with E2E_CLUSTER=1"
+elif echo "$commands" | grep -qE '^\s+coordinator\b' && echo "$commands" | grep -qE '^\s+worker\b' \
    && echo "$commands" | grep -qE '^\s+cluster-cert\b'; then
   . "$here/cluster-run.sh"
 else
