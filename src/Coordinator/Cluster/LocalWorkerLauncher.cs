@@ -63,13 +63,14 @@ public sealed class LocalWorkerLauncher : IAsyncDisposable
     private void Launch(int index)
     {
         if (stopping) return;
-        var start = new ProcessStartInfo(DotnetHost)
+        var (program, throughDotnet) = WorkerProgram;
+        var start = new ProcessStartInfo(program)
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        start.ArgumentList.Add(OrchestratorDll);
+        if (throughDotnet) start.ArgumentList.Add(OrchestratorDll);
         foreach (var (name, value) in environment) start.Environment[name] = value;
         foreach (var argument in arguments(index)) start.ArgumentList.Add(argument);
         var process = new Process { StartInfo = start, EnableRaisingEvents = true };
@@ -129,8 +130,13 @@ public sealed class LocalWorkerLauncher : IAsyncDisposable
     /// <summary>This program's own dll (the worker is the same program with another command).</summary>
     private static string OrchestratorDll => typeof(LocalWorkerLauncher).Assembly.Location;
 
-    private static string DotnetHost =>
-        Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host && File.Exists(host) ? host
-        : Environment.ProcessPath is { } self && Path.GetFileNameWithoutExtension(self) == "dotnet" ? self
-        : "dotnet";
+    /// <summary>
+    /// How to start this program again: through the dotnet host with our dll (`dotnet orchestrator.dll`, test hosts),
+    /// or as the apphost we were started as (`orchestrator` in the container image, where no `dotnet` is on PATH).
+    /// </summary>
+    private static (string Program, bool ThroughDotnet) WorkerProgram =>
+        Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host && File.Exists(host) ? (host, true)
+        : Environment.ProcessPath is { } self && Path.GetFileNameWithoutExtension(self) == "dotnet" ? (self, true)
+        : Environment.ProcessPath is { } apphost && Path.GetFileNameWithoutExtension(apphost) == Path.GetFileNameWithoutExtension(OrchestratorDll) ? (apphost, false)
+        : ("dotnet", true);
 }
