@@ -17,12 +17,12 @@ pod_options=(--network "$network" --shm-size 256m
 start_coordinator() { # NAME VOLUME
   run -d --name "$tag-$1" --hostname coordinator --network-alias coordinator.orchestrator \
     -v "$2:/runs" "${pod_options[@]}" "$image" \
-    coordinator --config /etc/orchestrator/run/run.yaml --port 4053 --expect-workers 2 >/dev/null
+    coordinator --config /etc/orchestrator/run/run.yaml --host coordinator.orchestrator --port 4053 --expect-workers 2 >/dev/null
 }
 start_worker() { # NAME INDEX VOLUME
   run -d --name "$tag-$1" --hostname "orchestrator-worker-$2" --network-alias "orchestrator-worker-$2.orchestrator" \
     -v "$3:/runs" "${pod_options[@]}" "$image" \
-    worker --coordinator coordinator.orchestrator:4053 --port 4053 --devices cpu >/dev/null
+    worker --coordinator coordinator.orchestrator:4053 --host "orchestrator-worker-$2.orchestrator" --port 4053 --devices cpu >/dev/null
 }
 
 cluster_a=$(volume cluster-a)
