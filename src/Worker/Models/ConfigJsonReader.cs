@@ -7,6 +7,20 @@ namespace Orchestrator.Worker.Models;
 /// <summary>Reads typed fields, naming the file and field when a value has the wrong type.</summary>
 internal sealed class ConfigJsonReader(JsonObject obj, string path)
 {
+    /// <summary>The top-level JSON object of a config.json, or an error naming the file.</summary>
+    public static JsonObject ReadObject(string path)
+    {
+        JsonNode? node;
+        try { node = JsonNode.Parse(File.ReadAllText(path), documentOptions: new JsonDocumentOptions { AllowTrailingCommas = true }); }
+        catch (JsonException e) { throw new ModelConfigException(path, "(file)", $"not valid JSON: {e.Message}"); }
+        return node as JsonObject ?? throw new ModelConfigException(path, "(file)", "the top level must be a JSON object");
+    }
+
+    public static void Positive(string path, string field, long value)
+    {
+        if (value <= 0) throw new ModelConfigException(path, field, $"must be positive, got {value}");
+    }
+
     private JsonValue? Value(string key) => obj[key] switch
     {
         null => null,

@@ -78,16 +78,16 @@ public sealed class ModelConfig
         var act = IsDistilBert ? "activation" : "hidden_act";
         if (!Activations.IsSupported(HiddenAct))
             throw new ModelConfigException(path, act, $"unsupported activation '{HiddenAct}' (supported: {string.Join(", ", Activations.Supported)})");
-        Positive(path, "vocab_size", VocabSize);
-        Positive(path, IsDistilBert ? "dim" : "hidden_size", HiddenSize);
-        Positive(path, IsDistilBert ? "n_layers" : "num_hidden_layers", NumHiddenLayers);
-        Positive(path, IsDistilBert ? "n_heads" : "num_attention_heads", NumAttentionHeads);
-        Positive(path, IsDistilBert ? "hidden_dim" : "intermediate_size", IntermediateSize);
-        Positive(path, "max_position_embeddings", MaxPositionEmbeddings);
+        ConfigJsonReader.Positive(path, "vocab_size", VocabSize);
+        ConfigJsonReader.Positive(path, IsDistilBert ? "dim" : "hidden_size", HiddenSize);
+        ConfigJsonReader.Positive(path, IsDistilBert ? "n_layers" : "num_hidden_layers", NumHiddenLayers);
+        ConfigJsonReader.Positive(path, IsDistilBert ? "n_heads" : "num_attention_heads", NumAttentionHeads);
+        ConfigJsonReader.Positive(path, IsDistilBert ? "hidden_dim" : "intermediate_size", IntermediateSize);
+        ConfigJsonReader.Positive(path, "max_position_embeddings", MaxPositionEmbeddings);
         if (HiddenSize % NumAttentionHeads != 0)
             throw new ModelConfigException(path, IsDistilBert ? "n_heads" : "num_attention_heads",
                 $"the hidden size ({HiddenSize}) is not a multiple of the number of attention heads ({NumAttentionHeads})");
-        if (!IsDistilBert) Positive(path, "type_vocab_size", TypeVocabSize);
+        if (!IsDistilBert) ConfigJsonReader.Positive(path, "type_vocab_size", TypeVocabSize);
         if (PadTokenId < 0 || PadTokenId >= VocabSize)
             throw new ModelConfigException(path, "pad_token_id", $"{PadTokenId} is outside the vocabulary (size {VocabSize})");
         if (Labels.Count == 0) throw new ModelConfigException(path, "id2label", "there must be at least one label");
@@ -97,18 +97,9 @@ public sealed class ModelConfig
             throw new ModelConfigException(path, "problem_type", $"'{ProblemType}' is not supported (supported: single_label_classification, regression)");
     }
 
-    private static void Positive(string path, string field, long value)
-    {
-        if (value <= 0) throw new ModelConfigException(path, field, $"must be positive, got {value}");
-    }
-
     public static ModelConfig Load(string path)
     {
-        JsonNode? node;
-        try { node = JsonNode.Parse(File.ReadAllText(path), documentOptions: new JsonDocumentOptions { AllowTrailingCommas = true }); }
-        catch (JsonException e) { throw new ModelConfigException(path, "(file)", $"not valid JSON: {e.Message}"); }
-        if (node is not JsonObject obj) throw new ModelConfigException(path, "(file)", "the top level must be a JSON object");
-        var config = FromJson(obj, path);
+        var config = FromJson(ConfigJsonReader.ReadObject(path), path);
         config.Validate(path);
         return config;
     }

@@ -63,15 +63,15 @@ public sealed class T5Config
     /// <summary>Checks the values a model can be built from; <paramref name="path"/> names the source in errors.</summary>
     public void Validate(string path = ModelConfig.FileName)
     {
-        Positive(path, "vocab_size", VocabSize);
-        Positive(path, "d_model", DModel);
-        Positive(path, "d_kv", DKv);
-        Positive(path, "d_ff", DFf);
-        Positive(path, "num_layers", NumLayers);
-        Positive(path, "num_decoder_layers", NumDecoderLayers);
-        Positive(path, "num_heads", NumHeads);
-        Positive(path, "relative_attention_num_buckets", RelativeAttentionNumBuckets);
-        Positive(path, "relative_attention_max_distance", RelativeAttentionMaxDistance);
+        ConfigJsonReader.Positive(path, "vocab_size", VocabSize);
+        ConfigJsonReader.Positive(path, "d_model", DModel);
+        ConfigJsonReader.Positive(path, "d_kv", DKv);
+        ConfigJsonReader.Positive(path, "d_ff", DFf);
+        ConfigJsonReader.Positive(path, "num_layers", NumLayers);
+        ConfigJsonReader.Positive(path, "num_decoder_layers", NumDecoderLayers);
+        ConfigJsonReader.Positive(path, "num_heads", NumHeads);
+        ConfigJsonReader.Positive(path, "relative_attention_num_buckets", RelativeAttentionNumBuckets);
+        ConfigJsonReader.Positive(path, "relative_attention_max_distance", RelativeAttentionMaxDistance);
         if (RelativeAttentionNumBuckets < 4)
             throw new ModelConfigException(path, "relative_attention_num_buckets", $"must be at least 4 (half exact, half logarithmic buckets per direction), got {RelativeAttentionNumBuckets}");
         var parts = FeedForwardProj.Split('-');
@@ -90,18 +90,9 @@ public sealed class T5Config
         if (id < 0 || id >= VocabSize) throw new ModelConfigException(path, field, $"{id} is outside the vocabulary (size {VocabSize})");
     }
 
-    private static void Positive(string path, string field, long value)
-    {
-        if (value <= 0) throw new ModelConfigException(path, field, $"must be positive, got {value}");
-    }
-
     public static T5Config Load(string path)
     {
-        JsonNode? node;
-        try { node = JsonNode.Parse(File.ReadAllText(path), documentOptions: new JsonDocumentOptions { AllowTrailingCommas = true }); }
-        catch (JsonException e) { throw new ModelConfigException(path, "(file)", $"not valid JSON: {e.Message}"); }
-        if (node is not JsonObject obj) throw new ModelConfigException(path, "(file)", "the top level must be a JSON object");
-        var config = FromJson(obj, path);
+        var config = FromJson(ConfigJsonReader.ReadObject(path), path);
         config.Validate(path);
         return config;
     }
