@@ -124,7 +124,8 @@ if [ -f "$checkpoint" ] && [ "$(podman inspect -f '{{.State.Running}}' "$tag-sin
   train single-b2 "$second"
   code=$(wait_exit "$tag-single-b2")
   # The run's own JSON log in the volume says where it resumed from (the console may be cut short).
-  if [ "$code" = 0 ] && cat "$(mountpoint_of "$second")"/default/logs/*.jsonl 2>/dev/null | grep -q '"Resuming '; then
+  # grep reads the files itself: `cat | grep -q` under pipefail fails when grep stops early and cat gets SIGPIPE.
+  if [ "$code" = 0 ] && grep -qs '"Resuming ' "$(mountpoint_of "$second")"/default/logs/*.jsonl; then
     if [ "$(model_hash "$second")" = "$(model_hash "$first")" ]; then
       record "PASS e2e-single-container-kill-resume"
       say "figure: kill -9 to finished resumed run: $(seconds_since "$killed") s"
