@@ -63,7 +63,7 @@ public static class RunOverheadBench
     private static double TimeTrainingSteps(PreparedRun prepared)
     {
         var options = prepared.Options;
-        var settings = ReplicaSettings.From(options, prepared.ModelDirectory, prepared.Task, prepared.Labels.Names, prepared.Plan);
+        var settings = ReplicaSettings.From(options, prepared.ModelDirectory, prepared.Task, prepared.LabelNames, prepared.Plan);
         using var replica = new ModelReplica(settings, Collectives.Single, Serilog.Core.Logger.None);
         var collator = new Collator(prepared.Tokenizer.PadTokenId, prepared.Task.LabelKind(), options.PadToMultipleOf);
         double seconds = 0;

@@ -486,7 +486,8 @@ public sealed class CoordinatorActor : ReceiveActor, IWithTimers
 
     private void OnEvaluationDone(EvaluationDone rankZero)
     {
-        var scores = EvaluationScorer.Score(rankZero.Gathered, ValidationShards, run.Prepared.Task, run.Prepared.Labels, run.Options.Strict, rankZero.Loss);
+        var scores = EvaluationScorer.Score(rankZero.Gathered, ValidationShards, run.Prepared.Task, run.Prepared.Labels, run.Options.Strict, rankZero.Loss,
+            run.Prepared.Generation is null ? null : run.Prepared.Tokenizer);
         var epoch = CompletedEpoch;
         var record = new StateEvaluation(EpochFraction(globalStep), globalStep, scores.Metrics);
         evaluations.Add(record);

@@ -41,9 +41,9 @@ public static class TrainCommand
         if (!DefaultRun.Applies(given)) return TrainOptionsValidator.Validate(given);
 
         // The embedded default under what the user gave (the YAML file and the flags win).
-        var merged = TrainOptionsLoader.Read(configPath, overrides, DefaultRun.Defaults());
+        var merged = TrainOptionsLoader.Read(configPath, overrides, DefaultRun.Defaults(given.Task));
         merged = TrainOptionsValidator.Validate(merged with { ModelPath = DefaultRun.BaseModelFolder(merged) });
-        DefaultRun.EnsureBaseModel(merged.ModelPath!, Path.Combine(DefaultRun.DataRoot, "vocab.txt"), DefaultRun.BundledNerLabels());
+        DefaultRun.EnsureBaseModel(merged);
         return merged;
     }
 }

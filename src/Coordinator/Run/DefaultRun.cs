@@ -2,14 +2,16 @@ using Orchestrator.Shared.Config;
 using Orchestrator.Shared.Data;
 using Orchestrator.Torch;
 using Orchestrator.Worker.Models;
+using Orchestrator.Worker.Models.T5;
 
 namespace Orchestrator.Coordinator.Run;
 
 /// <summary>
 /// The embedded default: `orchestrator train` with neither --model nor --data trains a tiny BERT,
 /// initialised here from the bundled vocabulary, on the bundled synthetic NER corpus, with two local
-/// workers. A randomly initialised model needs a far larger learning rate than a pretrained one; the
-/// other settings are the Trainer's.
+/// workers. `orchestrator train --task seq2seq` trains a tiny T5 (v1.0) with the bundled SentencePiece model on
+/// the bundled synthetic question-answering data instead, and scores generated answers. A randomly initialised
+/// model needs a far larger learning rate than a pretrained one; the other settings are the Trainer's.
 /// </summary>
 public static class DefaultRun
 {
@@ -18,7 +20,7 @@ public static class DefaultRun
     public static bool Applies(TrainOptions options) => options.ModelPath is null && options.DataPath is null;
 
     /// <summary>The defaults under the user's own overrides (a value the user set wins).</summary>
-    public static TrainOptions Defaults() => new()
+    public static TrainOptions Defaults(TrainTask task = TrainTask.Ner) => task == TrainTask.Seq2Seq ? Seq2SeqDefaults() : new()
     {
         Task = TrainTask.Ner,
         DataPath = Path.Combine(DataRoot, "ner"),
@@ -33,6 +35,24 @@ public static class DefaultRun
         MaxLength = 64,
     };
 
+    private static TrainOptions Seq2SeqDefaults() => new()
+    {
+        Task = TrainTask.Seq2Seq,
+        DataPath = Path.Combine(DataRoot, "qa"),
+        OutputDir = Path.Combine("runs", "default-seq2seq"),
+        Workers = 2,
+        NumTrainEpochs = 3,
+        PerDeviceTrainBatchSize = 16,
+        PerDeviceEvalBatchSize = 50,
+        LearningRate = 3e-3,
+        WarmupRatio = 0.1,
+        LoggingSteps = 10,
+        MaxLength = 96,
+        MaxTargetLength = 16,
+        PredictWithGenerate = true,
+        GenerationMaxLength = 16,
+    };
+
     /// <summary>
     /// Where the default run keeps its base model: next to the run folder (runs/default-base-model for
     /// runs/default), so a run with --output elsewhere leaves the current directory alone.
@@ -40,22 +60,45 @@ public static class DefaultRun
     public static string BaseModelFolder(TrainOptions options)
     {
         var runFolder = Path.GetFullPath(options.ResolvedOutputDir());
-        return Path.Combine(Path.GetDirectoryName(Path.TrimEndingDirectorySeparator(runFolder)) ?? runFolder, "default-base-model");
+        var name = options.Task == TrainTask.Seq2Seq ? "default-seq2seq-base-model" : "default-base-model";
+        return Path.Combine(Path.GetDirectoryName(Path.TrimEndingDirectorySeparator(runFolder)) ?? runFolder, name);
     }
 
-    /// <summary>Creates the tiny base model (init-model's "tiny", seed 42) unless it is already there.</summary>
-    public static void EnsureBaseModel(string folder, string vocabularyFile, IReadOnlyList<string> labels)
+    /// <summary>The bundled SentencePiece model of the seq2seq default (data/t5/spiece.model, made by data/t5/make-spiece.sh).</summary>
+    public static string BundledT5Tokenizer => Path.Combine(DataRoot, "t5");
+
+    /// <summary>Creates the base model of <paramref name="options"/>' task unless it is already there.</summary>
+    public static void EnsureBaseModel(TrainOptions options)
+    {
+        if (options.Task == TrainTask.Seq2Seq)
+            EnsureT5BaseModel(options.ModelPath!);
+        else
+            EnsureBaseModel(options.ModelPath!, Path.Combine(DataRoot, "vocab.txt"), BundledNerLabels());
+    }
+
+    /// <summary>init-model --arch t5 --size tiny --tokenizer data/t5, seed 42, unless it is already there.</summary>
+    public static void EnsureT5BaseModel(string folder) => CreateAtomically(folder, temp =>
+    {
+        using (T5RandomCheckpoint.Create(new T5RandomCheckpointRequest("tiny", "v1.0", VocabSize: null, BundledT5Tokenizer, temp, Seed: 42))) { }
+    });
+
+    private static void CreateAtomically(string folder, Action<string> create)
     {
         if (File.Exists(Path.Combine(folder, ModelConfig.FileName))) return;
         // Built beside the target and renamed into place, so an interrupted start never leaves half a model.
         var temp = folder + $".tmp-{Guid.NewGuid():N}";
-        var request = new RandomCheckpointRequest("bert", "tiny", ModelTask.TokenClassification, labels, vocabularyFile,
-            Lowercase: false, Output: temp, Seed: 42);
-        using (torch.NewDisposeScope())
-        using (RandomCheckpoint.Create(request)) { }
+        using (torch.NewDisposeScope()) create(temp);
         Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(folder))!);
         Directory.Move(temp, folder);
     }
+
+    /// <summary>Creates the tiny base model (init-model's "tiny", seed 42) unless it is already there.</summary>
+    public static void EnsureBaseModel(string folder, string vocabularyFile, IReadOnlyList<string> labels) => CreateAtomically(folder, temp =>
+    {
+        var request = new RandomCheckpointRequest("bert", "tiny", ModelTask.TokenClassification, labels, vocabularyFile,
+            Lowercase: false, Output: temp, Seed: 42);
+        using (RandomCheckpoint.Create(request)) { }
+    });
 
     public static IReadOnlyList<string> BundledNerLabels() =>
         LabelSet.Load(Path.Combine(DataRoot, "ner", "labels.txt")).Names;

@@ -103,7 +103,7 @@ public static class ModelEvaluation
         }
         using (model)
         {
-            var (gathered, loss, _, _, _) = ShardEvaluator.Evaluate(model, modelTask, Collectives.Single, batches, examples.Length);
+            var (gathered, loss, _, _, _) = ShardEvaluator.Evaluate(model, Collectives.Single, batches, examples.Length);
             var scores = EvaluationScorer.Score(gathered, plan, modelTask, labels, request.Strict, loss);
             return new ModelEvaluationResult(scores, task, dataFile);
         }

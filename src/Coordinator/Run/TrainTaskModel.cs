@@ -5,7 +5,11 @@ namespace Orchestrator.Coordinator.Run;
 
 internal static class TrainTaskModel
 {
-    /// <summary>The model head a task trains: sequence classification for classification, token classification otherwise.</summary>
-    public static ModelTask ModelTask(this TrainTask task) =>
-        task == TrainTask.Classification ? Worker.Models.ModelTask.SequenceClassification : Worker.Models.ModelTask.TokenClassification;
+    /// <summary>The model a task trains: sequence classification for classification, an encoder-decoder for seq2seq, token classification otherwise.</summary>
+    public static ModelTask ModelTask(this TrainTask task) => task switch
+    {
+        TrainTask.Classification => Worker.Models.ModelTask.SequenceClassification,
+        TrainTask.Seq2Seq => Worker.Models.ModelTask.Seq2Seq,
+        _ => Worker.Models.ModelTask.TokenClassification,
+    };
 }

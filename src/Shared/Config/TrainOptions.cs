@@ -10,8 +10,9 @@ public sealed record TrainOptions
 {
     public const double TokenTaskLearningRate = 2e-5;
     public const double ClassificationLearningRate = 5e-5;
+    public const double Seq2SeqLearningRate = 3e-4;
 
-    [TrainOption("task", "ner, pos, chunk (token classification) or classification (sequence classification)", Trajectory = true)]
+    [TrainOption("task", "ner, pos, chunk (token classification), classification (sequence classification) or seq2seq (T5, text to text)", Trajectory = true)]
     public TrainTask Task { get; init; } = TrainTask.Ner;
 
     [TrainOption("model_name_or_path", "Folder with config.json, model.safetensors and tokenizer files", Aliases = ["--model"])]
@@ -83,7 +84,7 @@ public sealed record TrainOptions
     [TrainOption("save_total_limit", "Keep at most N checkpoints (the best one is always kept); unset keeps all")]
     public int? SaveTotalLimit { get; init; }
 
-    [TrainOption("metric_for_best_model", "Metric that picks the best checkpoint (plain name, e.g. f1; an eval_ prefix is accepted); default f1 for token tasks, accuracy for classification")]
+    [TrainOption("metric_for_best_model", "Metric that picks the best checkpoint (plain name, e.g. f1; an eval_ prefix is accepted); default f1 for token tasks, accuracy for classification, loss for seq2seq")]
     public string? MetricForBestModel { get; init; }
 
     [TrainOption("greater_is_better", "Whether a larger metric_for_best_model is better; default true unless the metric is loss")]
@@ -140,13 +141,33 @@ public sealed record TrainOptions
     [TrainOption("label_column", "Classification: the label field; unset takes the first present of label, Quality, labels", Trajectory = true)]
     public string? LabelColumn { get; init; }
 
+    [TrainOption("input_columns", "Seq2seq: the source column(s), one text or a pair encoded as tokenizer(first, second) (repeatable); default context, question", Trajectory = true)]
+    public IReadOnlyList<string> InputColumns { get; init; } = Data.Readers.Seq2SeqColumns.DefaultInputColumns;
+
+    [TrainOption("target_column", "Seq2seq: the target column (the answer)", Trajectory = true)]
+    public string TargetColumn { get; init; } = Data.Readers.Seq2SeqColumns.DefaultTargetColumn;
+
+    [TrainOption("max_target_length", "Seq2seq: maximum target length in tokens, </s> included", Trajectory = true)]
+    public int MaxTargetLength { get; init; } = 128;
+
+    [TrainOption("predict_with_generate", "Seq2seq: evaluate by generating answers and scoring exact_match and f1 (SQuAD), besides the loss")]
+    public bool PredictWithGenerate { get; init; }
+
+    [TrainOption("generation_max_length", "Seq2seq: max_length of the answers generated at evaluation; default max_target_length")]
+    public int? GenerationMaxLength { get; init; }
+
+    [TrainOption("generation_num_beams", "Seq2seq: num_beams of the answers generated at evaluation; default 1 (greedy)")]
+    public int? GenerationNumBeams { get; init; }
+
+    /// <summary>Hugging Face's recipes: 2e-5 for token tasks, 5e-5 for classification, 3e-4 for T5 (as its fine-tuning guides use with AdamW).</summary>
     public double ResolvedLearningRate() =>
-        LearningRate ?? (Task.IsTokenClassification() ? TokenTaskLearningRate : ClassificationLearningRate);
+        LearningRate ?? (Task.IsTokenClassification() ? TokenTaskLearningRate : Task == TrainTask.Seq2Seq ? Seq2SeqLearningRate : ClassificationLearningRate);
 
     /// <summary>Plain metric name ("f1", "accuracy", "loss"...): the eval_ prefix Hugging Face uses is removed.</summary>
     public string ResolvedMetricForBestModel()
     {
-        var metric = MetricForBestModel ?? (Task.IsTokenClassification() ? "f1" : "accuracy");
+        // Sequence to sequence keeps the best checkpoint by validation loss, as the T5 tutorial does (the loss is always reported).
+        var metric = MetricForBestModel ?? (Task.IsTokenClassification() ? "f1" : Task == TrainTask.Seq2Seq ? "loss" : "accuracy");
         return metric.StartsWith("eval_", StringComparison.Ordinal) ? metric["eval_".Length..] : metric;
     }
 

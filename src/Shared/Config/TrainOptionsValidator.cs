@@ -5,6 +5,7 @@ public static class TrainOptionsValidator
 {
     private static readonly string[] TokenMetrics = ["precision", "recall", "f1", "accuracy", "loss"];
     private static readonly string[] ClassificationMetrics = ["accuracy", "f1", "loss"];
+    private static readonly string[] Seq2SeqMetrics = ["loss", "exact_match", "f1"];
 
     /// <summary>All problems, empty when the options are usable.</summary>
     public static IReadOnlyList<string> Problems(TrainOptions o)
@@ -15,7 +16,7 @@ public static class TrainOptionsValidator
             if (!ok) problems.Add(message);
         }
 
-        Check(Enum.IsDefined(o.Task), $"task: unknown task '{o.Task}' (expected ner, pos, chunk or classification)");
+        Check(Enum.IsDefined(o.Task), $"task: unknown task '{o.Task}' (expected ner, pos, chunk, classification or seq2seq)");
         Check(!string.IsNullOrWhiteSpace(o.ModelPath), "model_name_or_path (--model) is required: the folder holding config.json and model.safetensors");
         Check(!string.IsNullOrWhiteSpace(o.DataPath), "data_path (--data) is required: the folder or file holding the training data");
         if (o.RunName is not null)
@@ -43,10 +44,12 @@ public static class TrainOptionsValidator
         Check(o.SaveSteps is null or >= 1, $"save_steps: must be at least 1 or unset for every epoch (got {o.SaveSteps})");
         Check(o.SaveTotalLimit is null or >= 1, $"save_total_limit: must be at least 1 or unset to keep all (got {o.SaveTotalLimit})");
 
-        var metrics = o.Task.IsTokenClassification() ? TokenMetrics : ClassificationMetrics;
+        var metrics = o.Task.IsTokenClassification() ? TokenMetrics : o.Task == TrainTask.Seq2Seq ? Seq2SeqMetrics : ClassificationMetrics;
         if (o.MetricForBestModel is not null && Enum.IsDefined(o.Task))
             Check(metrics.Contains(o.ResolvedMetricForBestModel()),
                 $"metric_for_best_model: '{o.MetricForBestModel}' is not reported for task {o.Task.ToConfigName()} (expected one of {string.Join(", ", metrics)})");
+        if (o.Task == TrainTask.Seq2Seq && o.ResolvedMetricForBestModel() is "exact_match" or "f1")
+            Check(o.PredictWithGenerate, $"metric_for_best_model: {o.ResolvedMetricForBestModel()} is only reported with predict_with_generate (as Seq2SeqTrainer)");
         if (o.LoadBestModelAtEnd)
         {
             // Like Trainer: the best model can only be reloaded if a checkpoint exists at every evaluation.
@@ -74,6 +77,16 @@ public static class TrainOptionsValidator
             // Unset columns are found by their usual names (GLUE, MRPC, IMDB); a given one must name something.
             Check(o.TextColumn is null || !string.IsNullOrWhiteSpace(o.TextColumn), "text_column: must name the text field for classification, or be unset");
             Check(o.LabelColumn is null || !string.IsNullOrWhiteSpace(o.LabelColumn), "label_column: must name the label field for classification, or be unset");
+        }
+
+        if (o.Task == TrainTask.Seq2Seq)
+        {
+            Check(o.InputColumns.Count is 1 or 2 && o.InputColumns.All(c => !string.IsNullOrWhiteSpace(c)),
+                $"input_columns: one column or a pair of columns (got [{string.Join(", ", o.InputColumns)}])");
+            Check(!string.IsNullOrWhiteSpace(o.TargetColumn), "target_column: must name the target field");
+            Check(o.MaxTargetLength >= 2, $"max_target_length: must be at least 2 to hold a token and </s> (got {o.MaxTargetLength})");
+            Check(o.GenerationMaxLength is null or >= 2, $"generation_max_length: must be at least 2 (the start token and one generated token) (got {o.GenerationMaxLength})");
+            Check(o.GenerationNumBeams is null or >= 1, $"generation_num_beams: must be at least 1 (got {o.GenerationNumBeams})");
         }
 
         return problems;

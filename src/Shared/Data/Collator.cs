@@ -6,12 +6,15 @@ public enum LabelKind
     PerToken,
     /// <summary>One label per example (DataCollatorWithPadding).</summary>
     PerSequence,
+    /// <summary>A target sequence per example, padded with -100 to the batch's longest target (DataCollatorForSeq2Seq).</summary>
+    TargetSequence,
 }
 
 /// <summary>
 /// Dynamic padding: each batch is padded to its own longest example (rounded up to
 /// <c>padToMultipleOf</c> when set): input ids with the tokenizer's pad id, token type ids and attention
-/// mask with 0, per-token labels with -100.
+/// mask with 0, per-token labels with -100. Target sequences are padded with -100 to the longest target of the
+/// batch, not rounded up (the decoder reads them shifted right, with -100 turned into the pad id).
 /// </summary>
 public sealed class Collator
 {
@@ -40,9 +43,15 @@ public sealed class Collator
         var inputIds = new long[batch * length];
         var tokenTypes = new long[batch * length];
         var mask = new long[batch * length];
-        var labels = _labels == LabelKind.PerToken ? new long[batch * length] : new long[batch];
+        int labelLength = _labels switch
+        {
+            LabelKind.PerToken => length,
+            LabelKind.TargetSequence => examples.Max(e => e.Labels.Length),
+            _ => 1,
+        };
+        var labels = new long[batch * labelLength];
         Array.Fill(inputIds, _padTokenId);
-        if (_labels == LabelKind.PerToken)
+        if (_labels != LabelKind.PerSequence)
             Array.Fill(labels, LabelAligner.IgnoreIndex);
         for (int b = 0; b < batch; b++)
         {
@@ -54,12 +63,12 @@ public sealed class Collator
                 tokenTypes[row + t] = e.TokenTypeIds[t];
                 mask[row + t] = 1;
             }
-            if (_labels == LabelKind.PerToken)
+            if (_labels == LabelKind.PerToken && e.Labels.Length != e.Length)
+                throw new ArgumentException($"example {e.ExampleIndex} has {e.Labels.Length} labels for {e.Length} tokens");
+            if (_labels != LabelKind.PerSequence)
             {
-                if (e.Labels.Length != e.Length)
-                    throw new ArgumentException($"example {e.ExampleIndex} has {e.Labels.Length} labels for {e.Length} tokens");
-                for (int t = 0; t < e.Length; t++)
-                    labels[row + t] = e.Labels[t];
+                for (int t = 0; t < e.Labels.Length; t++)
+                    labels[b * labelLength + t] = e.Labels[t];
             }
             else
             {
@@ -69,7 +78,7 @@ public sealed class Collator
             }
         }
         return new Batch(inputIds, tokenTypes, mask, labels, new[] { batch, length },
-            _labels == LabelKind.PerToken ? new[] { batch, length } : new[] { batch },
+            _labels == LabelKind.PerSequence ? new[] { batch } : new[] { batch, labelLength },
             examples.Select(e => e.ExampleIndex).ToArray());
     }
 

@@ -10,7 +10,7 @@ namespace Orchestrator.Shared.Data;
 /// </summary>
 public static class DataFingerprint
 {
-    private static readonly string[] TokenizerFiles = ["vocab.txt", "tokenizer.json", "tokenizer_config.json", "special_tokens_map.json"];
+    private static readonly string[] TokenizerFiles = ["vocab.txt", "tokenizer.json", "tokenizer_config.json", "special_tokens_map.json", "spiece.model"];
 
     public static string Compute(IReadOnlyList<EncodedExample> train, IReadOnlyList<EncodedExample> validation, IReadOnlyList<string> labels, string tokenizerDirectory)
     {

@@ -28,6 +28,8 @@ public static class DataInspector
     public static DataInspection Inspect(TaskDataset dataset, ITokenizer tokenizer, Split split, int limit, bool firstSubtokenOnly,
         int? maxLength, TextWriter output)
     {
+        var labelSet = dataset.Labels ?? throw new DataFormatException(dataset.Folder.Root, 0, "task",
+            "data inspect shows token and classification labels; sequence-to-sequence data has none (see `orchestrator tokenize` for its encoding)");
         var report = new ReadReport();
         var encoder = new DatasetEncoder(tokenizer, maxLength);
         var labels = new Dictionary<string, long>(StringComparer.Ordinal);
@@ -38,7 +40,7 @@ public static class DataInspector
         if (dataset.Options.IsTokenTask)
         {
             var examples = dataset.ReadTokens(split, report).ToList();
-            var aligner = new LabelAligner(dataset.Labels, firstSubtokenOnly);
+            var aligner = new LabelAligner(labelSet, firstSubtokenOnly);
             encoded = encoder.EncodeTokens(examples, aligner);
             foreach (var example in examples)
             {
@@ -51,7 +53,7 @@ public static class DataInspector
                 var tokens = tokenizer.EncodeWords(examples[i].Words, maxLength).Tokens;
                 output.WriteLine($"#{i} {examples[i].Source}");
                 WriteAligned(output, examples[i].Words, examples[i].Tags);
-                WriteAligned(output, tokens, encoded[i].Labels.Select(l => l == LabelAligner.IgnoreIndex ? "·" : dataset.Labels[l]).ToArray());
+                WriteAligned(output, tokens, encoded[i].Labels.Select(l => l == LabelAligner.IgnoreIndex ? "·" : labelSet[l]).ToArray());
                 if (encoded[i].LostWords > 0)
                     output.WriteLine($"  ({encoded[i].LostWords} words lost to truncation)");
                 output.WriteLine();
@@ -60,7 +62,7 @@ public static class DataInspector
         else
         {
             var examples = dataset.ReadClassification(split, report).ToList();
-            encoded = encoder.EncodeClassification(examples, dataset.Labels);
+            encoded = encoder.EncodeClassification(examples, labelSet);
             foreach (var example in examples)
             {
                 words += VocabularyBuilder.PreTokenize(example.Text).Count() + (example.Pair is null ? 0 : VocabularyBuilder.PreTokenize(example.Pair).Count());
@@ -81,7 +83,7 @@ public static class DataInspector
         var stats = encoder.Stats(encoded);
         var lengths = encoded.Select(e => e.Length).OrderBy(l => l).ToArray();
         var percentiles = Percentiles.ToDictionary(p => p, p => lengths.Length == 0 ? 0 : lengths[Math.Max(0, (int)Math.Ceiling(p / 100.0 * lengths.Length) - 1)]);
-        var ordered = dataset.Labels.Names.Where(labels.ContainsKey).ToDictionary(n => n, n => labels[n]);
+        var ordered = labelSet.Names.Where(labels.ContainsKey).ToDictionary(n => n, n => labels[n]);
         var inspection = new DataInspection(encoded.Length, words, stats.Tokens, ordered, percentiles,
             lengths.Length == 0 ? 0 : lengths[^1], stats.TruncatedExamples, stats.LostWords, report);
         WriteStatistics(output, inspection, dataset.Options.IsTokenTask);

@@ -41,6 +41,24 @@ public sealed class DatasetEncoder
         return new EncodedExample(encoding.InputIds, encoding.TokenTypeIds, new[] { label }, encoding.WordIds, index);
     }
 
+    /// <summary>
+    /// A sequence-to-sequence example as the T5 tutorial encodes it: the inputs as one text or a pair
+    /// (`tokenizer(context, question)`, truncated only_first to the maximum length), the target on its own, truncated to
+    /// <paramref name="maxTargetLength"/>; both end with the end-of-sequence token. The labels are the target's ids.
+    /// </summary>
+    public EncodedExample EncodeSeq2Seq(Seq2SeqExample example, int index, int maxTargetLength)
+    {
+        if (example.Inputs.Count is < 1 or > 2)
+            throw new DataFormatException(example.Source.File, example.Source.Line, "input_columns",
+                $"{example.Inputs.Count} input columns: a source is one text or a pair");
+        var source = _tokenizer.Encode(example.Inputs[0], example.Inputs.Count == 2 ? example.Inputs[1] : null, _maxLength, TruncationStrategy.OnlyFirst);
+        var target = _tokenizer.Encode(example.Target, null, maxTargetLength);
+        return new EncodedExample(source.InputIds, source.TokenTypeIds, target.InputIds, [], index);
+    }
+
+    public EncodedExample[] EncodeSeq2Seq(IReadOnlyList<Seq2SeqExample> examples, int maxTargetLength) =>
+        Parallel(examples.Count, i => EncodeSeq2Seq(examples[i], i, maxTargetLength));
+
     public EncodedExample[] EncodeTokens(IReadOnlyList<TokenExample> examples, LabelAligner aligner) =>
         Parallel(examples.Count, i => EncodeTokens(examples[i], i, aligner));
 

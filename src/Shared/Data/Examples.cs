@@ -12,6 +12,12 @@ public sealed record TokenExample(IReadOnlyList<string> Words, IReadOnlyList<str
 /// <summary>A text or text pair with one label name (sequence classification).</summary>
 public sealed record ClassificationExample(string Text, string? Pair, string Label, SourceLocation Source);
 
+/// <summary>
+/// A sequence-to-sequence example: the source texts (T5 question answering: the context, then the question) and the
+/// target text (the answer).
+/// </summary>
+public sealed record Seq2SeqExample(IReadOnlyList<string> Inputs, string Target, SourceLocation Source);
+
 /// <summary>The kind of task, which decides the tag column or label field a reader picks.</summary>
 public enum DataTask
 {
@@ -19,4 +25,5 @@ public enum DataTask
     Pos,
     Chunk,
     Classification,
+    Seq2Seq,
 }

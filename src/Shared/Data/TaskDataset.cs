@@ -16,8 +16,10 @@ public sealed record DataOptions
     public string? LabelsFile { get; init; }
     /// <summary>Classification columns (text, pair, label).</summary>
     public ClassificationOptions Columns { get; init; } = new();
+    /// <summary>Sequence to sequence: the input and target columns.</summary>
+    public Seq2SeqColumns Seq2SeqColumns { get; init; } = new();
 
-    public bool IsTokenTask => Task != DataTask.Classification;
+    public bool IsTokenTask => Task is DataTask.Ner or DataTask.Pos or DataTask.Chunk;
 }
 
 /// <summary>
@@ -26,11 +28,12 @@ public sealed record DataOptions
 /// folder (not for pos and chunk: it holds a CoNLL folder's NER labels); the tag feature's names in
 /// `dataset_info.json`; otherwise the
 /// labels seen in the train split, in <see cref="LabelSet.Collect"/>'s stable order. Other splits are then
-/// checked against it: a label not in the set is an error naming the file and line.
+/// checked against it: a label not in the set is an error naming the file and line. Sequence-to-sequence data has no
+/// labels (<see cref="Labels"/> is null): its targets are text.
 /// </summary>
 public sealed class TaskDataset
 {
-    private TaskDataset(DatasetFolder folder, DataOptions options, LabelSet labels, string labelSource)
+    private TaskDataset(DatasetFolder folder, DataOptions options, LabelSet? labels, string labelSource)
     {
         Folder = folder;
         Options = options;
@@ -40,13 +43,15 @@ public sealed class TaskDataset
 
     public DatasetFolder Folder { get; }
     public DataOptions Options { get; }
-    public LabelSet Labels { get; }
+    public LabelSet? Labels { get; }
     /// <summary>Where the labels came from (a file path, or "collected from &lt;train file&gt;").</summary>
     public string LabelSource { get; }
 
     public static TaskDataset Open(string path, DataOptions options)
     {
         var folder = DatasetFolder.Open(path);
+        if (options.Task == DataTask.Seq2Seq)
+            return new TaskDataset(folder, options, null, "none: sequence-to-sequence targets are text");
         var (labels, source) = ResolveLabels(folder, options);
         return new TaskDataset(folder, options, labels, source);
     }
@@ -83,6 +88,22 @@ public sealed class TaskDataset
     public IEnumerable<ClassificationExample> ReadClassification(Split split, ReadReport? report = null) =>
         ReadClassification(Folder.Require(split), Options, Labels, report ?? new ReadReport());
 
+    public IEnumerable<Seq2SeqExample> ReadSeq2Seq(Split split, ReadReport? report = null)
+    {
+        if (Options.Task != DataTask.Seq2Seq)
+            throw new InvalidOperationException($"{Options.Task} data has labels, not sequence-to-sequence targets");
+        var file = Folder.Require(split);
+        var columns = Options.Seq2SeqColumns with { Reader = new ReaderOptions { SkipBadLines = Options.SkipBadLines } };
+        report ??= new ReadReport();
+        return DatasetFolder.FormatOf(file) switch
+        {
+            FileFormat.Tsv => Seq2SeqReader.ReadTsv(file, columns, report),
+            FileFormat.Csv => Seq2SeqReader.ReadCsv(file, columns, report),
+            FileFormat.JsonLines => Seq2SeqReader.ReadJsonl(file, columns, report),
+            var other => throw new DataFormatException(file, 0, "file", $"{other} files hold token tags, not sequence-to-sequence examples"),
+        };
+    }
+
     private static IEnumerable<TokenExample> ReadTokens(string file, DataOptions options, LabelSet? labels, ReadReport report)
     {
         if (!options.IsTokenTask)
@@ -104,8 +125,8 @@ public sealed class TaskDataset
 
     private static IEnumerable<ClassificationExample> ReadClassification(string file, DataOptions options, LabelSet? labels, ReadReport report)
     {
-        if (options.IsTokenTask)
-            throw new InvalidOperationException($"{options.Task} data has token tags, not sequence labels");
+        if (options.Task != DataTask.Classification)
+            throw new InvalidOperationException($"{options.Task} data has no sequence labels");
         var columns = options.Columns with { Reader = new ReaderOptions { SkipBadLines = options.SkipBadLines, Labels = labels } };
         return DatasetFolder.FormatOf(file) switch
         {

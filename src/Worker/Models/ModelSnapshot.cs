@@ -2,8 +2,20 @@ using Orchestrator.Torch;
 
 namespace Orchestrator.Worker.Models;
 
-/// <summary>Copies of a model's weights (Hugging Face names) and its config; disposing frees the copies.</summary>
-public sealed record ModelSnapshot(ModelConfig Config, IReadOnlyDictionary<string, torch.Tensor> Weights) : IDisposable
+/// <summary>Which tokenizer files save_pretrained writes beside a model.</summary>
+public enum TokenizerFamily
+{
+    /// <summary>BERT's vocab.txt / tokenizer.json and their configs (defaults written when absent).</summary>
+    WordPiece,
+    /// <summary>T5's spiece.model / tokenizer.json and their configs, copied.</summary>
+    SentencePiece,
+}
+
+/// <summary>
+/// Copies of a model's weights (Hugging Face names) and its config.json text, and which tokenizer files go with
+/// it; disposing frees the copies.
+/// </summary>
+public sealed record ModelSnapshot(string ConfigJson, IReadOnlyDictionary<string, torch.Tensor> Weights, TokenizerFamily Tokenizer) : IDisposable
 {
     public void Dispose()
     {

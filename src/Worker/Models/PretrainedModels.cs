@@ -93,16 +93,24 @@ public static class PretrainedModels
     {
         using var scope = torch.NewDisposeScope();
         var weights = model.Module.state_dict().ToDictionary(kv => kv.Key, kv => kv.Value.contiguous().clone().DetachFromDisposeScope());
-        return new ModelSnapshot(model.Config.WithArchitecture(model.Architecture), weights);
+        return new ModelSnapshot(model.Config.WithArchitecture(model.Architecture).ToJsonString(), weights, TokenizerFamily.WordPiece);
     }
 
-    /// <summary>save_pretrained of a snapshot: model.safetensors, config.json, tokenizer files, each written atomically.</summary>
+    /// <summary>
+    /// save_pretrained of a snapshot, of any architecture: model.safetensors, config.json, tokenizer files, each written
+    /// atomically. <paramref name="doLowerCase"/> only matters for WordPiece defaults.
+    /// </summary>
     public static void Save(ModelSnapshot snapshot, string folder, string? tokenizerSource = null, bool? doLowerCase = null)
     {
         Directory.CreateDirectory(folder);
         SafetensorsWriter.Write(Path.Combine(folder, CheckpointTensors.SingleFile), snapshot.Weights, SafetensorsWriter.DefaultMetadata);
-        var config = System.Text.Encoding.UTF8.GetBytes(snapshot.Config.ToJsonString());
+        var config = System.Text.Encoding.UTF8.GetBytes(snapshot.ConfigJson);
         DurableFile.Write(Path.Combine(folder, ModelConfig.FileName), s => s.Write(config));
-        TokenizerFiles.Write(tokenizerSource, folder, doLowerCase);
+        if (snapshot.Tokenizer == TokenizerFamily.SentencePiece)
+        {
+            if (tokenizerSource is not null) T5.T5Pretrained.CopyTokenizerFiles(tokenizerSource, folder);
+        }
+        else
+            TokenizerFiles.Write(tokenizerSource, folder, doLowerCase);
     }
 }

@@ -33,7 +33,7 @@ public sealed class ModelReplica : IDisposable
         lock (ModelBuildLock)
         {
             torch.manual_seed(settings.Seed);
-            Model = PretrainedModels.Load(settings.ModelDirectory, settings.Task, settings.Labels, settings.IgnoreMismatchedSizes, logger);
+            Model = LoadModel(settings, logger);
         }
         var groups = torch.optim.WeightDecayGroups(Model.Module.named_parameters(), settings.WeightDecay);
         flat = new torch.optim.FlatParameters(groups);
@@ -49,7 +49,12 @@ public sealed class ModelReplica : IDisposable
         CompletedSteps = completedSteps;
     }
 
-    public ITaskModel Model { get; }
+    public IReplicaModel Model { get; }
+
+    /// <summary>from_pretrained for the run's task: T5ForConditionalGeneration for seq2seq, a BERT-family classifier otherwise.</summary>
+    private static IReplicaModel LoadModel(ReplicaSettings settings, ILogger logger) => settings.Task == ModelTask.Seq2Seq
+        ? Models.T5.T5Pretrained.Load(settings.ModelDirectory, logger)
+        : PretrainedModels.Load(settings.ModelDirectory, settings.Task, settings.Labels, settings.IgnoreMismatchedSizes, logger);
 
     /// <summary>Optimizer steps taken so far in the run (the scheduler's position).</summary>
     public long CompletedSteps { get; private set; }
@@ -78,8 +83,8 @@ public sealed class ModelReplica : IDisposable
         {
             using var scope = torch.NewDisposeScope();
             var inputs = BatchTensors.From(microBatches[i]);
-            var output = Model.forward(inputs.InputIds, inputs.AttentionMask, inputs.TokenTypeIds);
-            var summed = TaskLoss.Summed(settings.Task, output.Logits, inputs.Labels);
+            var logits = Model.Logits(inputs.InputIds, inputs.AttentionMask, inputs.TokenTypeIds, inputs.Labels);
+            var summed = TaskLoss.Summed(settings.Task, logits, inputs.Labels);
             // The last micro-batch's backward makes the gradients final: their sum across ranks starts as they arrive.
             if (i == microBatches.Count - 1) reducer?.Arm();
             summed.div(globalCount).backward();
@@ -108,14 +113,14 @@ public sealed class ModelReplica : IDisposable
 
     /// <summary>Predicts this rank's evaluation shard and gathers every rank's rows (see <see cref="ShardEvaluator"/>).</summary>
     public ShardEvaluation Evaluate(IReadOnlyList<Batch> batches, int realCount) =>
-        ShardEvaluator.Evaluate(Model, settings.Task, collectives, batches, realCount);
+        ShardEvaluator.Evaluate(Model, collectives, batches, realCount, settings.Generation);
 
     /// <summary>Copies the weights and optimizer state of this step (cheap next to writing them).</summary>
     public CheckpointSnapshot TakeSnapshot()
     {
         using var scope = torch.NewDisposeScope();
         var optimizerState = optimizer.state_dict().ToDictionary(kv => kv.Key, kv => kv.Value.DetachFromDisposeScope());
-        return new CheckpointSnapshot(PretrainedModels.Snapshot(Model), optimizerState);
+        return new CheckpointSnapshot(Model.Snapshot(), optimizerState);
     }
 
     public void LoadOptimizer(string path)

@@ -3,7 +3,10 @@ using Orchestrator.Worker.Models;
 
 namespace Orchestrator.Worker.Training;
 
-/// <summary>Everything a worker needs to build its model replica and optimizer.</summary>
+/// <summary>
+/// Everything a worker needs to build its model replica and optimizer; <see cref="Generation"/> is set when a
+/// sequence-to-sequence evaluation generates answers (predict_with_generate).
+/// </summary>
 public sealed record ReplicaSettings(
     string ModelDirectory,
     ModelTask Task,
@@ -17,7 +20,8 @@ public sealed record ReplicaSettings(
     double MaxGradNorm,
     TrainingPlan Plan,
     int Seed,
-    int BucketCapMb = 25)
+    int BucketCapMb = 25,
+    Generation.GenerationOptions? Generation = null)
 {
     public static ReplicaSettings From(TrainOptions options, string modelDirectory, ModelTask task, IReadOnlyList<string> labels, TrainingPlan plan) =>
         new(modelDirectory, task, labels, options.IgnoreMismatchedSizes, options.ResolvedLearningRate(), options.WeightDecay,

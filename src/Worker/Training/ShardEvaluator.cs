@@ -1,5 +1,6 @@
 using Orchestrator.Shared.Data;
 using Orchestrator.Torch;
+using Orchestrator.Worker.Generation;
 using Orchestrator.Worker.Models;
 
 namespace Orchestrator.Worker.Training;
@@ -26,59 +27,59 @@ public static class ShardEvaluator
     /// collectives in the same order, so no rank can wait for a collective another skipped. Rows at
     /// positions from <paramref name="realCount"/> on are the sampler's repeats: gathered (to keep
     /// shapes equal) but left out of the loss; the coordinator drops them from the metrics.
+    /// A row's prediction is the argmax label per token (token classification) or per sequence; for a
+    /// sequence-to-sequence model it is the generated answer when <paramref name="generation"/> is given
+    /// (Seq2SeqTrainer's predict_with_generate), and nothing otherwise (the loss alone is reported).
     /// </summary>
-    public static ShardEvaluation Evaluate(ITaskModel model, ModelTask task, Collectives collectives, IReadOnlyList<Batch> batches, int realCount)
+    public static ShardEvaluation Evaluate(IReplicaModel model, Collectives collectives, IReadOnlyList<Batch> batches, int realCount,
+        GenerationOptions? generation = null)
     {
         model.Module.eval();
         var watch = System.Diagnostics.Stopwatch.StartNew();
         try
         {
-            var rows = batches.Sum(b => b.Size);
-            var rowLength = task == ModelTask.TokenClassification ? batches.Select(b => b.SequenceLength).DefaultIfEmpty(1).Max() : 1;
-            var predictions = new long[rows * rowLength];
-            var labels = new long[rows * rowLength];
-            var indices = new long[rows];
-            Array.Fill(predictions, LabelAligner.IgnoreIndex);
-            Array.Fill(labels, LabelAligner.IgnoreIndex);
+            var predictions = new List<long[]>();
+            var labels = new List<long[]>();
+            var indices = new List<long>();
             double lossSum = 0, lossCount = 0;
-            var row = 0;
             using (torch.no_grad())
             {
                 foreach (var batch in batches)
                 {
                     using var scope = torch.NewDisposeScope();
                     var inputs = BatchTensors.From(batch);
-                    var logits = model.forward(inputs.InputIds, inputs.AttentionMask, inputs.TokenTypeIds).Logits;
-                    var predicted = logits.argmax(-1).data<long>();
-                    var width = predicted.Length / batch.Size;
-                    var firstRow = row;
-                    for (var i = 0; i < batch.Size; i++, row++)
+                    var logits = model.Logits(inputs.InputIds, inputs.AttentionMask, inputs.TokenTypeIds, inputs.Labels);
+                    var labelWidth = batch.Labels.Length / batch.Size;
+                    var predicted = Predict(model, batch, inputs, logits, generation);
+                    var firstRow = indices.Count;
+                    for (var i = 0; i < batch.Size; i++)
                     {
-                        indices[row] = batch.ExampleIndices[i];
-                        Array.Copy(predicted, i * width, predictions, row * rowLength, width);
-                        Array.Copy(batch.Labels, i * width, labels, row * rowLength, width);
+                        indices.Add(batch.ExampleIndices[i]);
+                        predictions.Add(predicted[i]);
+                        labels.Add(batch.Labels.AsSpan(i * labelWidth, labelWidth).ToArray());
                     }
                     var (lossLabels, lossTargets) = (batch.Labels, inputs.Labels);
-                    if (row > realCount)
+                    if (indices.Count > realCount)
                     {
                         // Only a shard's last batches hold the sampler's repeats: their rows are masked out of the loss.
                         var firstRepeat = Math.Max(0, realCount - firstRow);
                         lossLabels = (long[])batch.Labels.Clone();
-                        Array.Fill(lossLabels, LabelAligner.IgnoreIndex, firstRepeat * width, (batch.Size - firstRepeat) * width);
+                        Array.Fill(lossLabels, LabelAligner.IgnoreIndex, firstRepeat * labelWidth, (batch.Size - firstRepeat) * labelWidth);
                         lossTargets = torch.tensor(lossLabels, inputs.Labels.shape);
                     }
-                    lossSum += TaskLoss.Summed(task, logits, lossTargets).item<float>();
+                    lossSum += TaskLoss.Summed(model.Task, logits, lossTargets).item<float>();
                     lossCount += BatchTensors.CountLabelled(lossLabels);
                 }
             }
 
             var predicting = watch.Elapsed;
             using var factsScope = torch.NewDisposeScope();
+            var rowLength = predictions.Concat(labels).Select(r => r.Length).DefaultIfEmpty(0).Max();
             var facts = collectives.AllGather(torch.tensor(new[] { lossSum, lossCount, rowLength })).Select(t => t.data<double>()).ToArray();
             var loss = facts.Sum(f => f[0]) / Math.Max(1.0, facts.Sum(f => f[1]));
             var longest = (int)facts.Max(f => f[2]);
             var waited = watch.Elapsed;
-            var gathered = Gather(collectives, rows, rowLength, longest, predictions, labels, indices);
+            var gathered = Gather(collectives, longest, predictions, labels, indices);
             return new ShardEvaluation(gathered, loss, predicting, waited - predicting, watch.Elapsed - waited);
         }
         finally
@@ -87,19 +88,42 @@ public static class ShardEvaluator
         }
     }
 
-    // One collective for all rows, each row being [predictions | labels | example index] at the common length
-    // (the loss sums and row lengths came in the collective before).
-    private static GatheredPredictions Gather(Collectives collectives, int rows, int rowLength, int longest,
-        long[] predictions, long[] labels, long[] indices)
+    /// <summary>Each row's prediction: argmax labels, or generated token ids (without the decoder start token and trailing padding).</summary>
+    private static long[][] Predict(IReplicaModel model, Batch batch, BatchTensors inputs, torch.Tensor logits, GenerationOptions? generation)
+    {
+        if (model.Task != ModelTask.Seq2Seq)
+        {
+            var predicted = logits.argmax(-1).data<long>();
+            var width = predicted.Length / batch.Size;
+            return Enumerable.Range(0, batch.Size).Select(i => predicted.AsSpan(i * width, width).ToArray()).ToArray();
+        }
+        if (generation is null || model is not IEncoderDecoderModel generator)
+            return Enumerable.Range(0, batch.Size).Select(_ => Array.Empty<long>()).ToArray();
+        var result = Seq2SeqGenerator.Generate(generator, inputs.InputIds, inputs.AttentionMask, generation);
+        return result.Sequences.Select(sequence => GeneratedIds(sequence, generator.PadTokenId)).ToArray();
+    }
+
+    // generate pads finished rows with the pad id; the gather pads with -100, so the padding goes.
+    private static long[] GeneratedIds(long[] sequence, long padTokenId)
+    {
+        var end = sequence.Length;
+        while (end > 1 && sequence[end - 1] == padTokenId) end--;
+        return sequence[1..end];
+    }
+
+    // One collective for all rows, each row being [prediction | labels | example index] at the common length, -100
+    // where a row is shorter (the loss sums and row lengths came in the collective before).
+    private static GatheredPredictions Gather(Collectives collectives, int longest, List<long[]> predictions, List<long[]> labels, List<long> indices)
     {
         using var scope = torch.NewDisposeScope();
+        var rows = indices.Count;
         var width = 2 * longest + 1;
         var local = new long[rows * width];
         Array.Fill(local, LabelAligner.IgnoreIndex);
         for (var r = 0; r < rows; r++)
         {
-            Array.Copy(predictions, r * rowLength, local, r * width, rowLength);
-            Array.Copy(labels, r * rowLength, local, r * width + longest, rowLength);
+            predictions[r].CopyTo(local, r * width);
+            labels[r].CopyTo(local, r * width + longest);
             local[r * width + 2 * longest] = indices[r];
         }
         var all = collectives.AllGather(torch.tensor(local, [rows, width])).SelectMany(t => t.data<long>()).ToArray();

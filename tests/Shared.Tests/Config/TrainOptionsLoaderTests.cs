@@ -74,7 +74,7 @@ public class TrainOptionsLoaderTests
         var e = Assert.Throws<OptionsValidationException>(() => TrainOptionsLoader.Load(path, []));
         Assert.Equal(
         [
-            $"{path}:1: task: unknown value 'sentiment' (expected ner, pos, chunk, classification)",
+            $"{path}:1: task: unknown value 'sentiment' (expected ner, pos, chunk, classification, seq2seq)",
             $"{path}:2: seed: 'forty-two' is not an integer",
             $"{path}:3: strict: 'maybe' is not true or false",
             $"{path}:4: workers takes a single value (integer), not a list",
@@ -124,6 +124,8 @@ public class TrainOptionsLoaderTests
             PadToMultipleOf = 8, GroupByLength = true, LoggingSteps = 5, PushTo = ["file:///x"], MaxFailures = 1,
             LogFormat = LogFormat.Json, SkipBadLines = true, IgnoreMismatchedSizes = true, TextColumn = "t",
             TextPairColumn = "p", LabelColumn = "l", MetricsPort = 9464, MetricsHost = "0.0.0.0",
+            InputColumns = ["document"], TargetColumn = "summary", MaxTargetLength = 64, PredictWithGenerate = true,
+            GenerationMaxLength = 40, GenerationNumBeams = 4,
         };
         var yaml = string.Join("\n", TrainOptionFields.All.Select(f => $"{f.Key}: {f.ToJsonText(changed)}"));
         var problems = new List<string>();

@@ -35,6 +35,22 @@ public class CollatorTests
     }
 
     [Fact]
+    public void Target_sequences_pad_with_ignore_to_the_longest_target_not_the_source_length()
+    {
+        // DataCollatorForSeq2Seq: sources padded with the pad id, targets with -100, each to its own longest; pad_to_multiple_of rounds the source only.
+        var a = new EncodedExample([10, 11, 12, 1], [0, 0, 0, 0], [20, 1], [], 3);
+        var b = new EncodedExample([13, 1], [0, 0], [21, 22, 23, 1], [], 5);
+        var batch = new Collator(padTokenId: 0, LabelKind.TargetSequence, padToMultipleOf: 8).Collate([a, b]);
+
+        Assert.Equal([2, 8], batch.Shape);
+        Assert.Equal([2, 4], batch.LabelShape);
+        Assert.Equal([10L, 11, 12, 1, 0, 0, 0, 0, 13, 1, 0, 0, 0, 0, 0, 0], batch.InputIds);
+        Assert.Equal([1L, 1, 1, 1, 0, 0, 0, 0, 1, 1, 0, 0, 0, 0, 0, 0], batch.AttentionMask);
+        Assert.Equal([20L, 1, -100, -100, 21, 22, 23, 1], batch.Labels);
+        Assert.Equal([3, 5], batch.ExampleIndices);
+    }
+
+    [Fact]
     public void Sequence_labels_are_a_vector()
     {
         var a = new EncodedExample(new[] { 2, 5, 3 }, new int[3], new[] { 1 }, new int?[3], 0);

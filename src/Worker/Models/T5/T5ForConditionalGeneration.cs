@@ -12,7 +12,7 @@ public sealed record Seq2SeqLMOutput(torch.Tensor Logits, torch.Tensor? Loss, to
 /// `encoder`, `decoder` and, for untied checkpoints (v1.1, flan-t5), `lm_head`. With tie_word_embeddings (v1.0) the
 /// head is `shared` itself and the decoder output is first scaled by d_model^-0.5.
 /// </summary>
-public sealed class T5ForConditionalGeneration : Module, Generation.IEncoderDecoderModel
+public sealed class T5ForConditionalGeneration : Module, Generation.IEncoderDecoderModel, IReplicaModel
 {
     public Embedding shared { get; }
     public T5Stack encoder { get; }
@@ -80,6 +80,29 @@ public sealed class T5ForConditionalGeneration : Module, Generation.IEncoderDeco
         var shifted = torch.cat([start, previous], 1);
         var ignored = shifted.eq(-100.0);
         return shifted.masked_fill(ignored, padTokenId).MoveToOuterDisposeScope();
+    }
+
+    // ---- IReplicaModel: what a worker's replica trains and evaluates
+
+    public Module Module => this;
+    public ModelTask Task => ModelTask.Seq2Seq;
+
+    /// <summary>Teacher-forced logits [batch, target, vocab]; the loss is left to the caller (summed over labelled positions).</summary>
+    public torch.Tensor Logits(torch.Tensor input_ids, torch.Tensor attention_mask, torch.Tensor token_type_ids, torch.Tensor labels)
+    {
+        using var decoderInputs = ShiftRight(labels, Config.DecoderStartTokenId, Config.PadTokenId);
+        return forward(input_ids, attention_mask, decoder_input_ids: decoderInputs).Logits;
+    }
+
+    /// <summary>
+    /// The weights as save_pretrained writes them: `shared.weight` once (the stacks' embed_tokens are not parameters of
+    /// their own), `lm_head.weight` only when untied.
+    /// </summary>
+    public ModelSnapshot Snapshot()
+    {
+        using var scope = torch.NewDisposeScope();
+        var weights = state_dict().ToDictionary(kv => kv.Key, kv => kv.Value.contiguous().clone().DetachFromDisposeScope());
+        return new ModelSnapshot(Config.ToJsonString(), weights, TokenizerFamily.SentencePiece);
     }
 
     // ---- IEncoderDecoderModel: what generation needs

@@ -86,15 +86,8 @@ public static class T5Pretrained
     /// </summary>
     public static void Save(T5ForConditionalGeneration model, string folder, string? tokenizerSource = null)
     {
-        Directory.CreateDirectory(folder);
-        using (var scope = torch.NewDisposeScope())
-        {
-            var weights = model.state_dict().ToDictionary(kv => kv.Key, kv => kv.Value.contiguous());
-            SafetensorsWriter.Write(Path.Combine(folder, CheckpointTensors.SingleFile), weights, SafetensorsWriter.DefaultMetadata);
-        }
-        var config = System.Text.Encoding.UTF8.GetBytes(model.Config.ToJsonString());
-        DurableFile.Write(Path.Combine(folder, ModelConfig.FileName), s => s.Write(config));
-        if (tokenizerSource is not null) CopyTokenizerFiles(tokenizerSource, folder);
+        using var snapshot = model.Snapshot();
+        PretrainedModels.Save(snapshot, folder, tokenizerSource);
     }
 
     /// <summary>The files of a T5 tokenizer folder (SentencePiece model and/or tokenizer.json with their configs).</summary>
