@@ -10,12 +10,15 @@ Debian's `spm_train` (package `sentencepiece`) and encodes every corpus line wit
   tokenizer.json     the same model as Hugging Face's T5 converter writes it (Unigram, Precompiled, Metaspace,
                      TemplateProcessing `$A </s>` / `$A </s> $B </s>`, added tokens incl. <extra_id_N>)
 and OUT_DIR/reference.json holds, per model and per test line: ids, pieces, byte offsets (begin, end) and
-the library's decode of the ids.
+the library's decode of the ids. The bundled model of the embedded seq2seq default (data/t5/spiece.model, made by
+data/t5/make-spiece.sh) is checked as the model "bundled", on every text of data/qa/*.csv and the test lines.
 """
 import base64
+import csv
 import json
 import os
 import random
+import shutil
 import subprocess
 import sys
 
@@ -250,6 +253,21 @@ MODELS = {
 }
 
 
+REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+
+
+def qa_texts():
+    """Contexts, questions and answers of the bundled QA data, in file order."""
+    texts = []
+    for split in ("train", "validation", "test"):
+        with open(os.path.join(REPO, "data", "qa", split + ".csv"), encoding="utf-8", newline="") as f:
+            rows = csv.reader(f)
+            next(rows)
+            for row in rows:
+                texts.extend(row)
+    return texts
+
+
 def main():
     out_dir = sys.argv[1]
     os.makedirs(out_dir, exist_ok=True)
@@ -262,6 +280,11 @@ def main():
         model_dir = train(name, out_dir, corpus_path, args)
         write_tokenizer_json(model_dir)
         result["models"][name] = reference(model_dir, lines)
+    bundled_dir = os.path.join(out_dir, "bundled")
+    os.makedirs(bundled_dir, exist_ok=True)
+    shutil.copyfile(os.path.join(REPO, "data", "t5", "spiece.model"), os.path.join(bundled_dir, "spiece.model"))
+    write_tokenizer_json(bundled_dir)
+    result["models"]["bundled"] = reference(bundled_dir, qa_texts() + lines)
     with open(os.path.join(out_dir, "reference.json"), "w", encoding="utf-8") as f:
         json.dump(result, f, ensure_ascii=False)
 

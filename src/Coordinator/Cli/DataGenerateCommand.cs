@@ -8,9 +8,9 @@ public static class DataGenerateCommand
 {
     public static Command Create()
     {
-        var outputDir = new Option<string>("--output") { Description = "Folder to write ner/, paraphrase/, sentiment/ and vocab.txt into", Required = true };
+        var outputDir = new Option<string>("--output") { Description = "Folder to write ner/, paraphrase/, sentiment/, qa/ and vocab.txt into", Required = true };
         var seed = new Option<ulong>("--seed") { Description = "Generator seed", DefaultValueFactory = _ => DefaultDataGenerator.DefaultSeed };
-        var command = new Command("generate", "Write the synthetic default data (NER, paraphrase, sentiment) and its vocabulary");
+        var command = new Command("generate", "Write the synthetic default data (NER, paraphrase, sentiment, question answering) and the BERT tasks' vocabulary");
         command.Options.Add(outputDir);
         command.Options.Add(seed);
         command.SetAction(parse =>

@@ -4,19 +4,20 @@ namespace Orchestrator.Shared.Data.Synthetic;
 /// <summary>
 /// The bundled default data (committed under data/ at the repository root and copied next to the
 /// program): ner/ (CoNLL-2003 layout, 2000/300/300 sentences, labels.txt in CoNLL-2003 order),
-/// paraphrase/ (MRPC layout, 1000/200/200 pairs), sentiment/ (JSON Lines text/label, 1000/200/200) and a
-/// cased vocab.txt built from all of it. Same seed, same bytes.
+/// paraphrase/ (MRPC layout, 1000/200/200 pairs), sentiment/ (JSON Lines text/label, 1000/200/200), a
+/// cased vocab.txt built from those three, and qa/ (CSV context,question,text for the seq2seq task,
+/// 1500/200/200; its tokenizer is data/t5/spiece.model, made by data/t5/make-spiece.sh). Same seed, same bytes.
 /// </summary>
 public static class DefaultDataGenerator
 {
     public const ulong DefaultSeed = 42;
     public const int VocabularySize = 3000;
 
-    public static readonly (Split Split, string Name, int Ner, int Pairs, int Reviews)[] Sizes =
+    public static readonly (Split Split, string Name, int Ner, int Pairs, int Reviews, int Questions)[] Sizes =
     {
-        (Split.Train, "train", 2000, 1000, 1000),
-        (Split.Validation, "validation", 300, 200, 200),
-        (Split.Test, "test", 300, 200, 200),
+        (Split.Train, "train", 2000, 1000, 1000, 1500),
+        (Split.Validation, "validation", 300, 200, 200, 200),
+        (Split.Test, "test", 300, 200, 200, 200),
     };
 
     /// <summary>Every file, by path relative to the output folder (with '/' separators), and its text.</summary>
@@ -27,7 +28,7 @@ public static class DefaultDataGenerator
         int nextPairId = 100000;
         for (int s = 0; s < Sizes.Length; s++)
         {
-            var (_, name, nerCount, pairCount, reviewCount) = Sizes[s];
+            var (_, name, nerCount, pairCount, reviewCount, questionCount) = Sizes[s];
             ulong splitSeed = seed * 1000 + (ulong)s * 10;
 
             var sentences = NerCorpusGenerator.Generate(nerCount, splitSeed + 1);
@@ -48,6 +49,9 @@ public static class DefaultDataGenerator
             files[$"sentiment/{name}.jsonl"] = SentimentGenerator.ToJsonl(reviews);
             foreach (var review in reviews)
                 vocabulary.AddText(review.Text);
+
+            // Not added to vocab.txt (the BERT tasks' vocabulary): T5 has its own SentencePiece model.
+            files[$"qa/{name}.csv"] = QaGenerator.ToCsv(QaGenerator.Generate(questionCount, splitSeed + 4));
         }
         files["ner/labels.txt"] = string.Concat(NerCorpusGenerator.Labels.Select(l => l + "\n"));
         files["paraphrase/labels.txt"] = "0\n1\n";
