@@ -37,6 +37,43 @@ public sealed class EvaluationScorerTests
         Assert.Equal(3.0 / 4, twoScores.Metrics["precision"], 12);
     }
 
+    [Fact]
+    public void Generated_answers_are_decoded_and_scored_by_squad_once_per_example()
+    {
+        var tokenizer = Orchestrator.Shared.Text.T5Tokenizer.Load(DefaultRun.BundledT5Tokenizer);
+        long[] Ids(string text) => tokenizer.Encode(text).InputIds.Select(i => (long)i).ToArray();
+        string[] gold = ["Tirel", "brass lantern", "1995", "the potter", "Caspar Fairclough"];
+        // Right, half right (token F1 2/3), right, right after SQuAD's normalisation (no article), wrong.
+        string[] answers = ["Tirel", "brass", "1995", "potter", "Emeric"];
+        const int width = 8;
+        long[] Row(long[] ids) => [.. ids, .. Enumerable.Repeat(-100L, width - ids.Length)];
+
+        var two = DistributedShardPlan.ForEpoch(5, 2, 42, 0, shuffle: false);
+        var predictions = new List<long>();
+        var labels = new List<long>();
+        var indices = new List<long>();
+        for (var rank = 0; rank < 2; rank++)
+            for (var row = 0; row < two.SamplesPerRank; row++)
+            {
+                var example = two.IndicesFor(rank)[row];
+                // The repeated row carries a wrong answer: counting it would lower exact match to 3/6.
+                predictions.AddRange(Row(Ids(two.IsDuplicate(rank, row) ? "nobody" : answers[example])));
+                labels.AddRange(Row(Ids(gold[example])));
+                indices.Add(example);
+            }
+        var gathered = new GatheredPredictions(2, two.SamplesPerRank, width, predictions.ToArray(), labels.ToArray(), indices.ToArray());
+
+        var scores = EvaluationScorer.Score(gathered, two, ModelTask.Seq2Seq, labels: null, strict: false, loss: 1.25, answers: tokenizer);
+        Assert.Equal(5, scores.Examples);
+        Assert.Equal(1.25, scores.Metrics["loss"]);
+        Assert.Equal(100.0 * 3 / 5, scores.Metrics["exact_match"], 10);
+        Assert.Equal(100.0 * (1 + 2.0 / 3 + 1 + 1 + 0) / 5, scores.Metrics["f1"], 10);
+
+        // Without generated answers (no predict_with_generate) only the loss is reported.
+        var lossOnly = EvaluationScorer.Score(gathered, two, ModelTask.Seq2Seq, labels: null, strict: false, loss: 1.25);
+        Assert.Equal(["loss"], lossOnly.Metrics.Keys);
+    }
+
     /// <summary>Rows as the workers gather them: rank-major, each rank's shard in order, the repeat included.</summary>
     private static GatheredPredictions Gather(DistributedShardPlan plan, long[]? duplicatePrediction)
     {
