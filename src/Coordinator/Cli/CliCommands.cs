@@ -12,6 +12,7 @@ public static class CliCommands
         yield return WorkerCommand.Create();
         yield return EvaluateCommand.Create();
         yield return PredictCommand.Create();
+        yield return GenerateCommand.Create();
         yield return ReportCommand.Create();
         yield return DoctorCommand.Create();
         yield return DataCommand.Create();
