@@ -15,7 +15,8 @@ public sealed record EvaluateSettings(EvaluationRequest Request, bool Json);
 /// `orchestrator evaluate --model DIR --data PATH`: scores a fine-tuned model folder (config.json labels,
 /// tokenizer files, weights) on the validation or test split, in this process, with the code a training
 /// run evaluates with. Prints the metrics table, or with --json one object shaped like evaluate's seqeval
-/// output (accuracy/precision/recall/f1 for classification) plus loss and examples.
+/// output (accuracy/precision/recall/f1 for classification) plus loss and examples. A T5 model folder is a seq2seq
+/// evaluation: answers are generated and scored by exact match and F1 (SQuAD), JSON `eval_loss`, `exact_match`, `f1`.
 /// Exit codes: 0 done, 2 bad input.
 /// </summary>
 public static class EvaluateCommand
@@ -37,6 +38,13 @@ public static class EvaluateCommand
     private static readonly Option<string?> TextColumnOption = new("--text-column") { Description = "Classification: the text field (default: text, sentence1, #1 String... whichever is present)" };
     private static readonly Option<string?> PairColumnOption = new("--text-pair-column") { Description = "Classification: the second text of a pair" };
     private static readonly Option<string?> LabelColumnOption = new("--label-column") { Description = "Classification: the label field (default: label, Quality, labels, whichever is present)" };
+    private static readonly Option<string[]> InputColumnsOption = new("--input-columns")
+    {
+        Description = "Seq2seq: the source column(s), one text or a pair (default: context question)", AllowMultipleArgumentsPerToken = true,
+    };
+    private static readonly Option<string?> TargetColumnOption = new("--target-column") { Description = "Seq2seq: the target column (default: text)" };
+    private static readonly Option<int?> NumBeamsOption = new("--num-beams") { Description = "Seq2seq: num_beams of the generated answers (default: the model folder's generation config, else 1)" };
+    private static readonly Option<int?> MaxNewTokensOption = new("--max-new-tokens") { Description = "Seq2seq: tokens generated at most per answer (default: the generation config's, else max_length 20)" };
     private static readonly Option<bool> JsonOption = new("--json") { Description = "Print the metrics as one JSON object" };
 
     public static Command Create()
@@ -45,7 +53,8 @@ public static class EvaluateCommand
         foreach (var option in new Option[]
                  {
                      ModelOption, DataOption, SplitOption, TaskOption, StrictOption, BatchSizeOption, MaxLengthOption, FirstSubtokenOption,
-                     TextColumnOption, PairColumnOption, LabelColumnOption, JsonOption,
+                     TextColumnOption, PairColumnOption, LabelColumnOption, InputColumnsOption, TargetColumnOption, NumBeamsOption,
+                     MaxNewTokensOption, JsonOption,
                  })
             command.Options.Add(option);
         command.SetAction(parse =>
@@ -77,7 +86,7 @@ public static class EvaluateCommand
         {
             null => null,
             var name => Enum.GetValues<TrainTask>().Where(t => t.ToConfigName() == name).Cast<TrainTask?>().FirstOrDefault()
-                ?? throw new RunInputException($"--task must be ner, pos, chunk or classification, not '{name}'"),
+                ?? throw new RunInputException($"--task must be ner, pos, chunk, classification or seq2seq, not '{name}'"),
         };
         var request = new EvaluationRequest(parse.GetValue(ModelOption)!, parse.GetValue(DataOption)!)
         {
@@ -90,7 +99,11 @@ public static class EvaluateCommand
             TextColumn = parse.GetValue(TextColumnOption),
             TextPairColumn = parse.GetValue(PairColumnOption),
             LabelColumn = parse.GetValue(LabelColumnOption),
+            NumBeams = parse.GetValue(NumBeamsOption),
+            MaxNewTokens = parse.GetValue(MaxNewTokensOption),
         };
+        if (parse.GetValue(InputColumnsOption) is { Length: > 0 } inputs) request = request with { InputColumns = inputs };
+        if (parse.GetValue(TargetColumnOption) is { } target) request = request with { TargetColumn = target };
         return new EvaluateSettings(request, parse.GetValue(JsonOption));
     }
 
@@ -108,6 +121,15 @@ public static class EvaluateCommand
         }
 
         var scores = result.Scores;
+        if (settings.Json && result.Task == TrainTask.Seq2Seq)
+        {
+            // Seq2SeqTrainer's eval_loss beside the squad metric's own names.
+            var metrics = new Dictionary<string, object> { ["eval_loss"] = scores.Metrics["loss"] };
+            foreach (var name in new[] { "exact_match", "f1" }) metrics[name] = scores.Metrics[name];
+            metrics["examples"] = scores.Examples;
+            output.WriteLine(JsonSerializer.Serialize(metrics));
+            return RunHost.Succeeded;
+        }
         if (settings.Json)
         {
             var json = scores.Entities is { } entities

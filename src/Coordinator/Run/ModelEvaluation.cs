@@ -2,7 +2,9 @@ using Orchestrator.Shared.Config;
 using Orchestrator.Shared.Data;
 using Orchestrator.Torch;
 using Orchestrator.Torch.Safetensors;
+using Orchestrator.Worker.Generation;
 using Orchestrator.Worker.Models;
+using Orchestrator.Worker.Models.T5;
 using Orchestrator.Worker.Training;
 using Serilog;
 
@@ -31,6 +33,18 @@ public sealed record EvaluationRequest(string ModelDirectory, string DataPath)
     public string? TextPairColumn { get; init; }
 
     public string? LabelColumn { get; init; }
+
+    /// <summary>Seq2seq: the source column(s) and the target column, as in training.</summary>
+    public IReadOnlyList<string> InputColumns { get; init; } = new TrainOptions().InputColumns;
+
+    public string TargetColumn { get; init; } = new TrainOptions().TargetColumn;
+
+    public int MaxTargetLength { get; init; } = new TrainOptions().MaxTargetLength;
+
+    /// <summary>Seq2seq: overrides of the model folder's generation defaults (generation_config.json, else config.json).</summary>
+    public int? NumBeams { get; init; }
+
+    public int? MaxNewTokens { get; init; }
 }
 
 /// <summary>The scores of one evaluation and what was scored.</summary>
@@ -49,6 +63,7 @@ public static class ModelEvaluation
         if (!Directory.Exists(request.ModelDirectory)) throw new RunInputException($"{request.ModelDirectory}: model folder not found");
         if (!Directory.Exists(request.DataPath) && !File.Exists(request.DataPath)) throw new RunInputException($"{request.DataPath}: data folder not found");
         if (request.BatchSize < 1) throw new RunInputException($"--batch-size must be at least 1 (got {request.BatchSize})");
+        if (IsSeq2SeqModel(request.ModelDirectory)) return EvaluateSeq2Seq(request, logger);
 
         var (config, tokenizer) = PreparedRun.LoadModelFiles(request.ModelDirectory);
         var configPath = Path.Combine(request.ModelDirectory, ModelConfig.FileName);
@@ -106,6 +121,82 @@ public static class ModelEvaluation
             var (gathered, loss, _, _, _) = ShardEvaluator.Evaluate(model, Collectives.Single, batches, examples.Length);
             var scores = EvaluationScorer.Score(gathered, plan, modelTask, labels, request.Strict, loss);
             return new ModelEvaluationResult(scores, task, dataFile);
+        }
+    }
+
+    /// <summary>
+    /// A T5 model folder: answers are generated (with the folder's generation defaults under the request's overrides),
+    /// and scored by SQuAD's exact match and F1 beside the teacher-forced loss, as a seq2seq run's evaluation.
+    /// </summary>
+    private static ModelEvaluationResult EvaluateSeq2Seq(EvaluationRequest request, ILogger? logger)
+    {
+        if (request.Task is { } asked && asked != TrainTask.Seq2Seq)
+            throw new RunInputException($"{request.ModelDirectory} holds a T5 model (seq2seq), not a {asked.ToConfigName()} classifier");
+        var tokenizer = PreparedRun.LoadSeq2SeqTokenizer(request.ModelDirectory);
+        GenerationOptions generation;
+        try
+        {
+            var defaults = GenerationConfigFile.Read(request.ModelDirectory).Options;
+            generation = defaults with
+            {
+                NumBeams = request.NumBeams ?? defaults.NumBeams,
+                MaxNewTokens = request.MaxNewTokens ?? defaults.MaxNewTokens,
+            };
+            generation.Validate();
+        }
+        catch (Exception error) when (error is IOException or ModelConfigException or ArgumentException)
+        {
+            throw new RunInputException(error.Message, error);
+        }
+
+        var options = new TrainOptions { Task = TrainTask.Seq2Seq, InputColumns = request.InputColumns, TargetColumn = request.TargetColumn };
+        EncodedExample[] examples;
+        string dataFile;
+        try
+        {
+            var dataset = TaskDataset.Open(request.DataPath, PreparedRun.DataOptionsFor(options));
+            var split = File.Exists(request.DataPath) ? Split.Train : request.Split;
+            dataFile = dataset.Folder.Require(split);
+            examples = new DatasetEncoder(tokenizer, request.MaxLength).EncodeSeq2Seq(dataset.ReadSeq2Seq(split).ToList(), request.MaxTargetLength);
+        }
+        catch (Exception error) when (error is DataFormatException or IOException or InvalidDataException)
+        {
+            throw new RunInputException(error.Message, error);
+        }
+        if (examples.Length == 0) throw new RunInputException($"{dataFile}: no examples to evaluate");
+
+        var plan = DistributedShardPlan.ForEpoch(examples.Length, 1, 0, 0, shuffle: false);
+        var batches = new Collator(tokenizer.PadTokenId, LabelKind.TargetSequence).Batches(examples, plan.IndicesFor(0), request.BatchSize).ToList();
+        using var scope = torch.NewDisposeScope();
+        T5ForConditionalGeneration model;
+        try
+        {
+            model = T5Pretrained.Load(request.ModelDirectory, logger);
+        }
+        catch (Exception error) when (error is IOException or ModelConfigException or ModelCheckpointException or SafetensorsFormatException or InvalidDataException)
+        {
+            throw new RunInputException(error.Message, error);
+        }
+        using (model)
+        {
+            var (gathered, loss, _, _, _) = ShardEvaluator.Evaluate(model, Collectives.Single, batches, examples.Length, generation);
+            var scores = EvaluationScorer.Score(gathered, plan, ModelTask.Seq2Seq, labels: null, strict: false, loss, answers: tokenizer);
+            return new ModelEvaluationResult(scores, TrainTask.Seq2Seq, dataFile);
+        }
+    }
+
+    /// <summary>config.json says model_type t5 (T5ForConditionalGeneration).</summary>
+    private static bool IsSeq2SeqModel(string modelDirectory)
+    {
+        var path = Path.Combine(modelDirectory, ModelConfig.FileName);
+        if (!File.Exists(path)) return false;
+        try
+        {
+            return System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(path))?["model_type"]?.GetValue<string>() == T5Config.ModelType;
+        }
+        catch (Exception error) when (error is System.Text.Json.JsonException or InvalidOperationException)
+        {
+            return false; // the classifier path reports a broken config.json with its file and field
         }
     }
 
