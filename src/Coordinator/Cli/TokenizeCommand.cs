@@ -20,7 +20,7 @@ public static class TokenizeCommand
 {
     private static readonly Option<string> TokenizerOption = new("--tokenizer")
     {
-        Description = "Tokenizer folder (tokenizer.json or vocab.txt, with tokenizer_config.json), or a tokenizer.json / vocab.txt file",
+        Description = "Tokenizer folder (tokenizer.json, vocab.txt or T5's spiece.model, with tokenizer_config.json), or one of those files",
         Required = true,
     };
     private static readonly Option<bool> PairOption = new("--pair") { Description = "Each line holds two texts separated by a tab" };
@@ -81,7 +81,8 @@ public static class TokenizeCommand
     /// <summary>Tokenizes every line of <paramref name="input"/>; returns the exit code.</summary>
     public static int Run(TokenizeSettings settings, TextReader input, TextWriter output)
     {
-        var tokenizer = BertTokenizer.Load(settings.TokenizerPath);
+        // WordPiece (vocab.txt, tokenizer.json) or T5's SentencePiece Unigram (spiece.model, a Unigram tokenizer.json).
+        var tokenizer = TokenizerLoader.Load(settings.TokenizerPath);
         int lineNumber = 0;
         for (string? line; (line = input.ReadLine()) is not null; )
         {
@@ -93,7 +94,9 @@ public static class TokenizeCommand
             Encoding encoding;
             if (settings.SplitIntoWords)
             {
-                encoding = tokenizer.EncodeWordsPair(parsed.Words!, parsed.PairWords, settings.MaxLength, settings.Truncation);
+                encoding = tokenizer is BertTokenizer bert ? bert.EncodeWordsPair(parsed.Words!, parsed.PairWords, settings.MaxLength, settings.Truncation)
+                    : parsed.PairWords is null ? tokenizer.EncodeWords(parsed.Words!, settings.MaxLength)
+                    : throw new FormatException($"{settings.TokenizerPath}: --split-into-words with --pair needs a WordPiece tokenizer");
                 texts = [];
             }
             else
@@ -144,14 +147,23 @@ public static class TokenizeCommand
     {
         output.WriteLine($"line {lineNumber}: {encoding.Length} tokens");
         output.WriteLine($"{"#",4}  {"token",-16} {"id",7} {"type",4} {"word",4}  {"offsets",-9}  text");
+        // A pair's side changes at the special token that closes the first text ([SEP] for BERT, </s> for T5, whose
+        // token type ids are all 0), so offsets index the right text.
+        int side = 0;
+        bool sideHasWords = false;
         for (int i = 0; i < encoding.Length; i++)
         {
             var (start, end) = encoding.Offsets[i];
             string word = encoding.WordIds[i]?.ToString() ?? "-";
             string source = "";
-            if (encoding.WordIds[i] is not null && texts.Length > 0)
+            if (encoding.WordIds[i] is null)
             {
-                var text = texts[Math.Min(encoding.TokenTypeIds[i], texts.Length - 1)];
+                if (sideHasWords) (side, sideHasWords) = (Math.Min(side + 1, Math.Max(0, texts.Length - 1)), false);
+            }
+            else if (texts.Length > 0)
+            {
+                sideHasWords = true;
+                var text = texts[side];
                 if (end <= text.Length) source = text[start..end];
             }
             output.WriteLine($"{i,4}  {encoding.Tokens[i],-16} {encoding.InputIds[i],7} {encoding.TokenTypeIds[i],4} {word,4}  {$"{start}-{end}",-9}  {source}");

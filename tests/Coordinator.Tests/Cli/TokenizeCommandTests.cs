@@ -112,6 +112,26 @@ public sealed class TokenizeCommandTests
         Assert.Contains("--input-format must be text or json", error.Message);
     }
 
+    [Fact]
+    public void A_t5_tokenizer_folder_encodes_pairs_as_t5_does_and_the_table_points_into_each_text()
+    {
+        var t5 = Orchestrator.Coordinator.Run.DefaultRun.BundledT5Tokenizer;
+        var tokenizer = Orchestrator.Shared.Text.T5Tokenizer.Load(t5);
+        const string context = "Ana lives in Tirel, a town by the sea.", question = "Where does Ana live?";
+        var json = JsonDocument.Parse(Invoke($"tokenize --tokenizer {t5} --pair --truncation only_first --max-length 24 --json", $"{context}\t{question}\n").Trim()).RootElement;
+        var expected = tokenizer.Encode(context, question, 24, Orchestrator.Shared.Text.TruncationStrategy.OnlyFirst);
+        Assert.Equal(expected.InputIds, json.GetProperty("input_ids").EnumerateArray().Select(e => e.GetInt32()));
+        Assert.Equal(24, expected.Length);
+        // context </s> question </s>: the question whole, the context cut.
+        var questionIds = tokenizer.Encode(question).InputIds;
+        Assert.Equal(questionIds, expected.InputIds[^questionIds.Length..]);
+        Assert.Equal(1, expected.InputIds[24 - questionIds.Length - 1]);
+
+        var table = Invoke($"tokenize --tokenizer {t5} --pair", $"{context}\t{question}\n");
+        var rows = table.Split('\n').Where(l => l.Contains("▁Wh") || l.Contains("▁T")).ToList();
+        Assert.Contains(rows, r => r.TrimEnd().EndsWith("Wh"));
+    }
+
     private static string Invoke(string commandLine, string stdin)
     {
         var root = new RootCommand();

@@ -99,6 +99,29 @@ public class TrainOptionsTests
     }
 
     [Fact]
+    public void Seq2seq_keeps_the_best_checkpoint_by_loss_unless_generated_answers_are_scored()
+    {
+        var seq2seq = Valid(TrainTask.Seq2Seq);
+        Assert.Empty(TrainOptionsValidator.Problems(seq2seq));
+        Assert.Equal("loss", seq2seq.ResolvedMetricForBestModel());
+        Assert.False(seq2seq.ResolvedGreaterIsBetter());
+        Assert.Equal(TrainOptions.Seq2SeqLearningRate, seq2seq.ResolvedLearningRate());
+        Assert.False(seq2seq.Task.IsTokenClassification());
+
+        // exact_match and f1 exist only when answers are generated (Seq2SeqTrainer's predict_with_generate).
+        var byF1 = seq2seq with { MetricForBestModel = "eval_exact_match" };
+        Assert.StartsWith("metric_for_best_model: exact_match is only reported with predict_with_generate", Assert.Single(TrainOptionsValidator.Problems(byF1)));
+        Assert.Empty(TrainOptionsValidator.Problems(byF1 with { PredictWithGenerate = true }));
+        Assert.True((byF1 with { PredictWithGenerate = true }).ResolvedGreaterIsBetter());
+        Assert.StartsWith("metric_for_best_model: 'accuracy' is not reported for task seq2seq",
+            Assert.Single(TrainOptionsValidator.Problems(seq2seq with { MetricForBestModel = "accuracy" })));
+
+        Assert.StartsWith("input_columns", Assert.Single(TrainOptionsValidator.Problems(seq2seq with { InputColumns = ["a", "b", "c"] })));
+        Assert.StartsWith("max_target_length", Assert.Single(TrainOptionsValidator.Problems(seq2seq with { MaxTargetLength = 1 })));
+        Assert.StartsWith("generation_num_beams", Assert.Single(TrainOptionsValidator.Problems(seq2seq with { GenerationNumBeams = 0 })));
+    }
+
+    [Fact]
     public void Validation_reports_every_problem_at_once()
     {
         var bad = new TrainOptions { PerDeviceTrainBatchSize = 0, LearningRate = -1, WarmupRatio = 1.5 };
