@@ -26,7 +26,7 @@ public static partial class ModelCard
         if (input.BaseModel is not null && IsHubId(input.BaseModel)) card.AppendLine($"base_model: {Yaml(input.BaseModel)}");
         card.AppendLine("tags:");
         card.AppendLine("- generated_from_trainer");
-        card.AppendLine($"- {(o.Task.IsTokenClassification() ? "token-classification" : "text-classification")}");
+        card.AppendLine($"- {PipelineTag(o.Task)}");
         card.AppendLine($"- {o.Task.ToConfigName()}");
         if (input.DatasetName is not null)
         {
@@ -170,6 +170,11 @@ public static partial class ModelCard
         if (input.TotalSteps is { } total && o.MaxSteps <= 0) yield return ("training_steps", Int(total));
         yield return ("max_grad_norm", ConfigValueText.FormatDouble(o.MaxGradNorm));
         yield return ("max_length", Int(o.MaxLength));
+        if (o.Task == TrainTask.Seq2Seq)
+        {
+            yield return ("max_target_length", Int(o.MaxTargetLength));
+            if (o.PredictWithGenerate) yield return ("predict_with_generate", "true");
+        }
         if (o.Task.IsTokenClassification())
         {
             yield return ("label_all_tokens", o.LabelFirstSubtokenOnly ? "false" : "true");
@@ -183,11 +188,16 @@ public static partial class ModelCard
             .ThenBy(k => k, StringComparer.Ordinal)
             .ToList();
 
+    /// <summary>The Hub's pipeline tag for the task.</summary>
+    private static string PipelineTag(TrainTask task) =>
+        task.IsTokenClassification() ? "token-classification" : task == TrainTask.Seq2Seq ? "text2text-generation" : "text-classification";
+
     private static string TaskDescription(TrainTask task) => task switch
     {
         TrainTask.Ner => "named-entity recognition",
         TrainTask.Pos => "part-of-speech tagging",
         TrainTask.Chunk => "chunking",
+        TrainTask.Seq2Seq => "sequence to sequence (question answering)",
         _ => "sequence classification",
     };
 
