@@ -80,43 +80,23 @@ public static class ModelEvaluation
         {
             Task = task, TextColumn = request.TextColumn, TextPairColumn = request.TextPairColumn, LabelColumn = request.LabelColumn,
         };
-        EncodedExample[] examples;
-        string dataFile;
-        try
+        var (examples, dataFile) = ReadSplit(request, options, (dataset, split) =>
         {
-            var dataset = TaskDataset.Open(request.DataPath, PreparedRun.DataOptionsFor(options));
-            // A single file given as the data is the one to score (TaskDataset files it as the train split).
-            var split = File.Exists(request.DataPath) ? Split.Train : request.Split;
-            dataFile = dataset.Folder.Require(split);
-            var unknown = dataset.Labels.Names.Where(name => !labels.Contains(name)).ToList();
+            var unknown = dataset.Labels!.Names.Where(name => !labels.Contains(name)).ToList();
             if (unknown.Count > 0)
                 throw new RunInputException(
                     $"{dataset.LabelSource}: the data's labels {string.Join(", ", unknown)} are not among the model's id2label ({labels}) in {configPath}");
             var encoder = new DatasetEncoder(tokenizer, Math.Min(request.MaxLength, config.MaxPositionEmbeddings));
-            examples = modelTask == ModelTask.TokenClassification
+            return modelTask == ModelTask.TokenClassification
                 ? encoder.EncodeTokens(dataset.ReadTokens(split).ToList(), new LabelAligner(labels, request.LabelFirstSubtokenOnly))
                 : encoder.EncodeClassification(dataset.ReadClassification(split).ToList(), labels);
-        }
-        catch (Exception error) when (error is DataFormatException or IOException or InvalidDataException)
-        {
-            throw new RunInputException(error.Message, error);
-        }
-        if (examples.Length == 0) throw new RunInputException($"{dataFile}: no examples to evaluate");
+        });
 
         var plan = DistributedShardPlan.ForEpoch(examples.Length, 1, 0, 0, shuffle: false);
         var collator = new Collator(tokenizer.PadTokenId, modelTask.LabelKind());
         var batches = collator.Batches(examples, plan.IndicesFor(0), request.BatchSize).ToList();
         using var scope = torch.NewDisposeScope();
-        ITaskModel model;
-        try
-        {
-            model = PretrainedModels.Load(request.ModelDirectory, modelTask, labels.Names, logger: logger);
-        }
-        catch (Exception error) when (error is IOException or ModelConfigException or ModelCheckpointException or SafetensorsFormatException or InvalidDataException)
-        {
-            throw new RunInputException(error.Message, error);
-        }
-        using (model)
+        using (var model = LoadModel(() => PretrainedModels.Load(request.ModelDirectory, modelTask, labels.Names, logger: logger)))
         {
             var (gathered, loss, _, _, _) = ShardEvaluator.Evaluate(model, Collectives.Single, batches, examples.Length);
             var scores = EvaluationScorer.Score(gathered, plan, modelTask, labels, request.Strict, loss);
@@ -150,6 +130,27 @@ public static class ModelEvaluation
         }
 
         var options = new TrainOptions { Task = TrainTask.Seq2Seq, InputColumns = request.InputColumns, TargetColumn = request.TargetColumn };
+        var (examples, dataFile) = ReadSplit(request, options, (dataset, split) =>
+            new DatasetEncoder(tokenizer, request.MaxLength).EncodeSeq2Seq(dataset.ReadSeq2Seq(split).ToList(), request.MaxTargetLength));
+
+        var plan = DistributedShardPlan.ForEpoch(examples.Length, 1, 0, 0, shuffle: false);
+        var batches = new Collator(tokenizer.PadTokenId, LabelKind.TargetSequence).Batches(examples, plan.IndicesFor(0), request.BatchSize).ToList();
+        using var scope = torch.NewDisposeScope();
+        using (var model = LoadModel(() => T5Pretrained.Load(request.ModelDirectory, logger)))
+        {
+            var (gathered, loss, _, _, _) = ShardEvaluator.Evaluate(model, Collectives.Single, batches, examples.Length, generation);
+            var scores = EvaluationScorer.Score(gathered, plan, ModelTask.Seq2Seq, labels: null, strict: false, loss, answers: tokenizer);
+            return new ModelEvaluationResult(scores, TrainTask.Seq2Seq, dataFile);
+        }
+    }
+
+    /// <summary>
+    /// The examples of the requested split, encoded; a single file given as the data is the one to score (TaskDataset
+    /// files it as the train split). Every data problem is a <see cref="RunInputException"/> naming the file.
+    /// </summary>
+    private static (EncodedExample[] Examples, string DataFile) ReadSplit(EvaluationRequest request, TrainOptions options,
+        Func<TaskDataset, Split, EncodedExample[]> encode)
+    {
         EncodedExample[] examples;
         string dataFile;
         try
@@ -157,31 +158,26 @@ public static class ModelEvaluation
             var dataset = TaskDataset.Open(request.DataPath, PreparedRun.DataOptionsFor(options));
             var split = File.Exists(request.DataPath) ? Split.Train : request.Split;
             dataFile = dataset.Folder.Require(split);
-            examples = new DatasetEncoder(tokenizer, request.MaxLength).EncodeSeq2Seq(dataset.ReadSeq2Seq(split).ToList(), request.MaxTargetLength);
+            examples = encode(dataset, split);
         }
         catch (Exception error) when (error is DataFormatException or IOException or InvalidDataException)
         {
             throw new RunInputException(error.Message, error);
         }
         if (examples.Length == 0) throw new RunInputException($"{dataFile}: no examples to evaluate");
+        return (examples, dataFile);
+    }
 
-        var plan = DistributedShardPlan.ForEpoch(examples.Length, 1, 0, 0, shuffle: false);
-        var batches = new Collator(tokenizer.PadTokenId, LabelKind.TargetSequence).Batches(examples, plan.IndicesFor(0), request.BatchSize).ToList();
-        using var scope = torch.NewDisposeScope();
-        T5ForConditionalGeneration model;
+    /// <summary>from_pretrained, with a missing or damaged file reported as bad input.</summary>
+    private static T LoadModel<T>(Func<T> load)
+    {
         try
         {
-            model = T5Pretrained.Load(request.ModelDirectory, logger);
+            return load();
         }
         catch (Exception error) when (error is IOException or ModelConfigException or ModelCheckpointException or SafetensorsFormatException or InvalidDataException)
         {
             throw new RunInputException(error.Message, error);
-        }
-        using (model)
-        {
-            var (gathered, loss, _, _, _) = ShardEvaluator.Evaluate(model, Collectives.Single, batches, examples.Length, generation);
-            var scores = EvaluationScorer.Score(gathered, plan, ModelTask.Seq2Seq, labels: null, strict: false, loss, answers: tokenizer);
-            return new ModelEvaluationResult(scores, TrainTask.Seq2Seq, dataFile);
         }
     }
 

@@ -108,7 +108,7 @@ public sealed class EvaluateCommandTests(TrainedNerRun run, Xunit.Abstractions.I
         Assert.Contains("config.json", error);
     }
 
-    private static (int Code, string Output, string Error) Invoke(string commandLine)
+    internal static (int Code, string Output, string Error) Invoke(string commandLine)
     {
         var root = new RootCommand();
         root.Subcommands.Add(EvaluateCommand.Create());

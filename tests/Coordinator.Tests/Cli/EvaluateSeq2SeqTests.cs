@@ -77,15 +77,5 @@ public sealed class EvaluateSeq2SeqTests(TrainedSeq2SeqRun run, Xunit.Abstractio
         Assert.Contains("exact_match", table);
     }
 
-    private static (int Code, string Output, string Error) Invoke(string commandLine)
-    {
-        var root = new RootCommand();
-        root.Subcommands.Add(EvaluateCommand.Create());
-        var parse = root.Parse(commandLine.Split(' '));
-        Assert.Empty(parse.Errors);
-        var output = new StringWriter();
-        var error = new StringWriter();
-        var code = EvaluateCommand.Run(EvaluateCommand.Bind(parse), output, error);
-        return (code, output.ToString(), error.ToString());
-    }
+    private static (int Code, string Output, string Error) Invoke(string commandLine) => EvaluateCommandTests.Invoke(commandLine);
 }

@@ -61,8 +61,8 @@ public static class ClassificationReader
                     try
                     {
                         example = new ClassificationExample(
-                            Text(path, record.Line, header[text], fields[text]),
-                            pair < 0 ? null : Text(path, record.Line, header[pair], fields[pair]),
+                            TextFields.NonEmpty(path, record.Line, header[text], fields[text]),
+                            pair < 0 ? null : TextFields.NonEmpty(path, record.Line, header[pair], fields[pair]),
                             Label(path, record.Line, header[label], fields[label].Trim(), options.Reader.Labels),
                             new SourceLocation(path, record.Line));
                     }
@@ -104,8 +104,8 @@ public static class ClassificationReader
                 try
                 {
                     example = new ClassificationExample(
-                        JsonText(path, record.Line, root, textField!),
-                        pairField is null ? null : JsonText(path, record.Line, root, pairField),
+                        TextFields.FromJson(path, record.Line, root, textField!),
+                        pairField is null ? null : TextFields.FromJson(path, record.Line, root, pairField),
                         JsonLabel(path, record.Line, root, labelField!, options.Reader.Labels),
                         new SourceLocation(path, record.Line));
                 }
@@ -131,8 +131,6 @@ public static class ClassificationReader
             $"no {role} column: expected one of {string.Join(", ", usual)} (columns: {string.Join(", ", header)}); name it with the column option");
     }
 
-    private static string Text(string path, int line, string field, string value) =>
-        value.Trim().Length > 0 ? value : throw new DataFormatException(path, line, field, "empty text");
 
     private static string Label(string path, int line, string field, string value, LabelSet? labels)
     {
@@ -147,14 +145,6 @@ public static class ClassificationReader
         throw new DataFormatException(path, line, field, $"unknown label '{value}' (known: {labels})");
     }
 
-    private static string JsonText(string path, int line, JsonElement root, string field)
-    {
-        if (!root.TryGetProperty(field, out var value))
-            throw new DataFormatException(path, line, field, "missing");
-        if (value.ValueKind != JsonValueKind.String)
-            throw new DataFormatException(path, line, field, $"expected a string, found {value.ValueKind}");
-        return Text(path, line, field, value.GetString()!);
-    }
 
     /// <summary>JSON labels may be names or integers; integers are kept as their decimal text (class "0", "1"),
     /// and only read as an index into the label set when the set's names are not themselves integers.</summary>

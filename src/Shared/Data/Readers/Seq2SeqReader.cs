@@ -17,7 +17,10 @@ public sealed record Seq2SeqColumns
     public ReaderOptions Reader { get; init; } = new();
 }
 
-/// <summary>Streams sequence-to-sequence examples from TSV, CSV (RFC 4180) or JSON Lines files; every error names its line and column.</summary>
+/// <summary>
+/// Streams sequence-to-sequence examples from TSV, CSV (RFC 4180) or JSON Lines files; every error names its line
+/// and column. An empty target is an error too: it would teach the model to stop at once, and cannot be scored.
+/// </summary>
 public static class Seq2SeqReader
 {
     public static IEnumerable<Seq2SeqExample> ReadTsv(string path, Seq2SeqColumns? columns = null, ReadReport? report = null) =>
@@ -53,8 +56,8 @@ public static class Seq2SeqReader
                     try
                     {
                         example = new Seq2SeqExample(
-                            inputs.Select(i => Text(path, record.Line, header[i], fields[i])).ToArray(),
-                            Text(path, record.Line, header[target], fields[target]),
+                            inputs.Select(i => TextFields.NonEmpty(path, record.Line, header[i], fields[i])).ToArray(),
+                            TextFields.NonEmpty(path, record.Line, header[target], fields[target]),
                             new SourceLocation(path, record.Line));
                     }
                     catch (DataFormatException e)
@@ -84,8 +87,8 @@ public static class Seq2SeqReader
                 try
                 {
                     example = new Seq2SeqExample(
-                        columns.InputColumns.Select(field => JsonText(path, record.Line, root, field)).ToArray(),
-                        JsonText(path, record.Line, root, columns.TargetColumn),
+                        columns.InputColumns.Select(field => TextFields.FromJson(path, record.Line, root, field)).ToArray(),
+                        TextFields.FromJson(path, record.Line, root, columns.TargetColumn),
                         new SourceLocation(path, record.Line));
                 }
                 catch (DataFormatException e)
@@ -105,16 +108,5 @@ public static class Seq2SeqReader
             $"{role} column '{wanted}' not found (columns: {string.Join(", ", header)}); name the columns with input_columns and target_column");
     }
 
-    // A target may not be empty either: an empty answer trains the model to stop at once and cannot be scored.
-    private static string Text(string path, int line, string field, string value) =>
-        value.Trim().Length > 0 ? value : throw new DataFormatException(path, line, field, "empty text");
 
-    private static string JsonText(string path, int line, JsonElement root, string field)
-    {
-        if (!root.TryGetProperty(field, out var value))
-            throw new DataFormatException(path, line, field, "missing");
-        if (value.ValueKind != JsonValueKind.String)
-            throw new DataFormatException(path, line, field, $"expected a string, found {value.ValueKind}");
-        return Text(path, line, field, value.GetString()!);
-    }
 }
