@@ -1,3 +1,4 @@
+using Akka.Actor;
 using Akka.Cluster.Hosting;
 using Akka.Cluster.Hosting.SBR;
 using Akka.Configuration;
@@ -67,8 +68,14 @@ public static class ClusterHosting
         };
         security?.Invoke(remote);
         var seed = node.SeedHost is null ? null : $"{AddressScheme(security)}://{SystemName}@{node.SeedHost}:{node.SeedPort}";
+        // A planned end of a connection (a member that left, or this node leaving) is not logged as a failure.
+        var departures = new PlannedDepartures();
         return builder
-            .ConfigureLoggers(AkkaLogging)
+            .ConfigureLoggers(loggers =>
+            {
+                AkkaLogging(loggers);
+                loggers.WithLogFilter(filters => filters.Add(new ExpectedDisassociationFilter(departures)));
+            })
             .WithRemoting(remote)
             .WithClustering(new ClusterOptions
             {
@@ -99,6 +106,7 @@ public static class ClusterHosting
             .WithCustomSerializer("orchestrator", [typeof(IClusterMessage)], system => new ClusterMessageSerializer(system))
             .WithActors((system, _) =>
             {
+                system.ActorOf(Props.Create(() => new PlannedDepartureWatcher(departures)), "planned-departures");
                 // The coordinator seeds the cluster: it joins itself (its port may be chosen only at bind time).
                 if (seed is not null) return;
                 var cluster = Akka.Cluster.Cluster.Get(system);
