@@ -15,7 +15,11 @@ namespace Orchestrator.Coordinator.Cluster;
 /// <param name="PublicHost">The name other nodes reach this one by (a pod's DNS name, 127.0.0.1 locally).</param>
 /// <param name="Port">0 picks a free port (local workers, tests).</param>
 /// <param name="SeedHost">The coordinator's host; null for the coordinator itself (it seeds the cluster).</param>
-public sealed record ClusterNode(string Role, string BindHost, string PublicHost, int Port, string? SeedHost = null, int SeedPort = 0);
+/// <param name="PublicPort">The port other nodes reach this one by when it is not <paramref name="Port"/> (a port mapping or a
+/// proxy in front of it); null: <paramref name="Port"/>. Akka drops messages sent to any other address of a node, so every
+/// peer must use this one.</param>
+public sealed record ClusterNode(string Role, string BindHost, string PublicHost, int Port, string? SeedHost = null, int SeedPort = 0,
+    int? PublicPort = null);
 
 /// <summary>
 /// The whole Akka.NET configuration of both roles, in code, at the program's edge: remoting, cluster membership,
@@ -62,6 +66,7 @@ public static class ClusterHosting
             HostName = node.BindHost,
             PublicHostName = node.PublicHost,
             Port = node.Port,
+            PublicPort = node.PublicPort,
             MaxFrameSize = MaximumFrameSize,
             SendBufferSize = 2 * MaximumFrameSize,
             ReceiveBufferSize = 2 * MaximumFrameSize,

@@ -118,7 +118,8 @@ public static class RunHost
             if (placement.Kind == WorkerPlacementKind.InProcess)
                 akka.ConfigureLoggers(ClusterHosting.AkkaLogging);
             else
-                akka.ConfigureNode(new ClusterNode(ClusterHosting.CoordinatorRole, placement.BindHost, placement.StoreHost, placement.Port), placement.Security);
+                akka.ConfigureNode(new ClusterNode(ClusterHosting.CoordinatorRole, placement.BindHost, placement.StoreHost, placement.Port,
+                    PublicPort: placement.PublicPort), placement.Security);
             akka.WithActors((system, registry) =>
             {
                 coordinator = system.ActorOf(Props.Create(() => new CoordinatorActor(context, completion)), "coordinator");
