@@ -7,7 +7,8 @@ namespace Orchestrator.Coordinator.Cluster;
 /// <summary>
 /// Akka's log filter (akka.NET's <see cref="LogFilterBase"/>, installed with <c>WithLogFilter</c>) that drops the
 /// warning and error Akka.Remote logs when a connection ends, but only when that end was planned: the peer left the
-/// cluster gracefully (<see cref="PlannedDepartures"/>), or this node itself is leaving.
+/// cluster gracefully (<see cref="PlannedDepartures"/>), or this node itself is leaving; and, while this node is leaving,
+/// the warnings of its own transport and remoting as they close.
 /// </summary>
 /// <remarks>
 /// <para>
@@ -33,6 +34,12 @@ public sealed partial class ExpectedDisassociationFilter(PlannedDepartures depar
     /// <summary>Namespace of Akka.Remote's TCP channel handlers ("Unable to REMOVE channel ..." while this node's transport shuts down).</summary>
     private const string TransportHandlers = "Akka.Remote.Transport.DotNetty";
 
+    /// <summary>
+    /// The log source of Akka.Remote's own lifecycle ("Shutdown finished, but flushing might not have been successful":
+    /// an endpoint to a peer that is itself going away did not flush within flush-wait-on-shutdown).
+    /// </summary>
+    private const string RemotingSource = "remoting";
+
     /// <summary>An endpoint actor's name: (reliable)endpointWriter-&lt;URL-encoded peer address&gt;-&lt;n&gt;.</summary>
     [GeneratedRegex(@"(?:reliableEndpointWriter|endpointWriter)-([^/]+)-\d+(?:/|$)")]
     private static partial Regex EndpointName();
@@ -45,7 +52,9 @@ public sealed partial class ExpectedDisassociationFilter(PlannedDepartures depar
         if (content.LogLevel() < LogLevel.WarningLevel) return LogFilterDecision.Keep;
         if (IsDisassociation(content) && PeerOf(content.LogSource) is { } peer && (departures.SelfLeaving || departures.Contains(peer)))
             return LogFilterDecision.Drop;
-        if (content is Warning && departures.SelfLeaving && content.LogClass?.Namespace == TransportHandlers)
+        // This node's own planned shutdown: what its transport and remoting report while they close is expected.
+        if (content is Warning && departures.SelfLeaving
+            && (content.LogClass?.Namespace == TransportHandlers || content.LogSource?.StartsWith(RemotingSource, StringComparison.Ordinal) == true))
             return LogFilterDecision.Drop;
         return LogFilterDecision.Keep;
     }

@@ -79,15 +79,21 @@ public sealed class ExpectedDisassociationFilterTests
     }
 
     [Fact]
-    public void The_transport_channel_warnings_are_dropped_only_while_this_node_is_leaving()
+    public void The_transport_and_remoting_shutdown_warnings_are_dropped_only_while_this_node_is_leaving()
     {
         var (filter, departures) = Filter();
         // "Unable to REMOVE channel ... May not shut down cleanly": logged by the TCP handler while the transport closes.
         var transportClass = typeof(Akka.Remote.RemoteSettings).Assembly.GetType("Akka.Remote.Transport.DotNetty.TcpClientHandler", throwOnError: true)!;
         var channelWarning = new Warning("TcpClientHandler (akka://orchestrator)", transportClass, "Unable to REMOVE channel");
+        // "Shutdown finished, but flushing might not have been successful ...": remoting's report of its own shutdown.
+        var flushWarning = new Warning("remoting (akka://orchestrator)", typeof(DummyClassForStringSources), "Shutdown finished, but flushing might not have been successful");
+        var remotingError = new Error(new InvalidOperationException("transport failed"), "remoting (akka://orchestrator)", typeof(DummyClassForStringSources), "Remoting shut down with error");
         Assert.Equal(LogFilterDecision.Keep, filter.ShouldKeepMessage(channelWarning));
+        Assert.Equal(LogFilterDecision.Keep, filter.ShouldKeepMessage(flushWarning));
         departures.Add(Coordinator);
         Assert.Equal(LogFilterDecision.Drop, filter.ShouldKeepMessage(channelWarning));
+        Assert.Equal(LogFilterDecision.Drop, filter.ShouldKeepMessage(flushWarning));
+        Assert.Equal(LogFilterDecision.Keep, filter.ShouldKeepMessage(remotingError));
     }
 
     [Theory]
