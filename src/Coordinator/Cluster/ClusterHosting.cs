@@ -100,8 +100,15 @@ public static class ClusterHosting
             })
             // What Akka.Hosting has no option for. The coordinator downs an unreachable worker itself (WorkerDowner), so
             // the resolver's stable-after only matters for partitions; a worker that cannot join gives up after a minute.
+            // Gossip and leader actions every 200 ms (default 1 s): a join (Joining -> Up) and a leave (Leaving ->
+            // Exiting -> Removed) each wait for a few of those ticks, which cost every run ~2-3 s at its start and end;
+            // for a cluster of a coordinator and tens of workers the extra gossip is negligible. Failure detection is
+            // the heartbeat's business and does not change.
             .AddHocon(ConfigurationFactory.ParseString("""
                 akka.cluster.split-brain-resolver.stable-after = 7s
+                akka.cluster.gossip-interval = 200ms
+                akka.cluster.leader-actions-interval = 200ms
+                akka.cluster.periodic-tasks-initial-delay = 200ms
                 akka.cluster.shutdown-after-unsuccessful-join-seed-nodes = 60s
                 akka.cluster.log-info = off
                 akka.remote.log-remote-lifecycle-events = off
