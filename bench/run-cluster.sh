@@ -7,6 +7,7 @@
 #      per step per worker (samples/s of the training segments);                     goal >= 1.8
 #   3. seconds from `kill -9` of a worker to the re-formed group (max_failures 1);     goal <= 15 s
 #   4. the evaluation gather's share of evaluation time, from the workers' own logs;   goal < 5 %
+#   5. round trip of a small ask (Akka's Identify) from the coordinator's node to a worker process, p50 of 2,000
 # Usage: bash bench/run-cluster.sh [before-commit]
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -54,3 +55,7 @@ wait "$coordinator"
 echo "== 4. evaluation gather share (workers' logs of run 1)"
 grep -ho '"GatherShare":[0-9.eE-]*' "$work"/now/default/logs/worker-*.jsonl | cut -d: -f2 |
     awk '{s+=$1; n++} END {printf "mean %.1f %% over %d evaluations\n", 100*s/n, n}'
+
+echo "== 5. round trip of a small ask: the coordinator's node to a worker process (TLS on loopback)"
+dotnet build bench/Orchestrator.Bench -c Release -v q -nologo >/dev/null
+dotnet bench/Orchestrator.Bench/bin/Release/net10.0/Orchestrator.Bench.dll cluster-ask 2000 200 | grep -v ' INF] '

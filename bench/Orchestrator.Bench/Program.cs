@@ -20,6 +20,7 @@ var verbs = new Dictionary<string, Func<string[], int>>(StringComparer.Ordinal)
     ["t5-train-step"] = Orchestrator.Bench.T5Bench.TrainStep,
     ["t5-generate"] = Orchestrator.Bench.T5Bench.Generate,
     ["predict"] = Orchestrator.Bench.PredictBench.Run,
+    ["cluster-ask"] = Orchestrator.Bench.ClusterAskBench.Run,
 };
 
 if (args.Length == 0 || !verbs.TryGetValue(args[0], out var run))

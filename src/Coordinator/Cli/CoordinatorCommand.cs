@@ -20,10 +20,12 @@ public static class CoordinatorCommand
         var expect = new Option<int>("--expect-workers") { Description = "Worker actors (devices) to wait for: the world size", Required = true };
         var port = new Option<int>("--port") { Description = "Port workers join (0: any free port, printed at start)", DefaultValueFactory = _ => 2552 };
         var hostName = new Option<string?>("--host") { Description = "The name workers reach this coordinator by (default: this machine's host name)" };
+        var publicPort = PublicPortOption.Create("workers reach this coordinator by");
         var timeout = new Option<int>("--join-timeout") { Description = "Seconds to wait for the expected workers (and for a replacement)", DefaultValueFactory = _ => 600 };
         command.Options.Add(expect);
         command.Options.Add(port);
         command.Options.Add(hostName);
+        command.Options.Add(publicPort);
         command.Options.Add(timeout);
         command.SetAction(async (parse, cancellation) =>
         {
@@ -44,7 +46,7 @@ public static class CoordinatorCommand
                 Console.Error.WriteLine($"warning: no cluster certificate ({Orchestrator.Shared.Cluster.ClusterCertificate.PathVariable} is not set): " +
                                         "any node that reaches the port can join; make one with `orchestrator cluster-cert`");
             var placement = WorkerPlacement.Cluster(parse.GetValue(hostName) ?? Dns.GetHostName(), parse.GetValue(port),
-                TimeSpan.FromSeconds(parse.GetValue(timeout)), ClusterHosting.SecurityFrom(certificate));
+                TimeSpan.FromSeconds(parse.GetValue(timeout)), ClusterHosting.SecurityFrom(certificate), parse.GetValue(publicPort));
             return await RunHost.TrainAsync(options, cancellationToken: cancellation, placement: placement);
         });
         return command;

@@ -17,6 +17,7 @@ public static class WorkerCommand
         var devices = new Option<string>("--devices") { Description = "Devices, one worker actor each: cpu, or cuda:0,cuda:1,...", DefaultValueFactory = _ => "cpu" };
         var hostName = new Option<string?>("--host") { Description = "The name other nodes reach this one by (default: this machine's host name; 127.0.0.1 for a loopback coordinator)" };
         var port = new Option<int>("--port") { Description = "Port to listen on (0: any free port)", DefaultValueFactory = _ => 0 };
+        var publicPort = PublicPortOption.Create("other nodes reach this worker by");
         var parentPid = new Option<int?>("--parent-pid") { Description = "Exit when this process ends (set by the local launcher)", Hidden = true };
         var logDirectory = new Option<string?>("--log-dir") { Description = "Log into this run folder's logs/ instead of JSON lines on stdout", Hidden = true };
         var runId = new Option<string?>("--run-id") { Description = "The run's id, for the log events (set by the local launcher)", Hidden = true };
@@ -24,7 +25,7 @@ public static class WorkerCommand
         var logFormat = new Option<string>("--log-format") { Description = "text or json", DefaultValueFactory = _ => "json", Hidden = true };
         var command = new Command("worker", "Join a coordinator as a worker process (one worker actor per device)")
         {
-            coordinator, devices, hostName, port, parentPid, logDirectory, runId, processIndex, logFormat,
+            coordinator, devices, hostName, port, publicPort, parentPid, logDirectory, runId, processIndex, logFormat,
         };
         command.SetAction(async (parse, cancellation) =>
         {
@@ -51,7 +52,7 @@ public static class WorkerCommand
             return await WorkerProcess.RunAsync(new WorkerProcessSettings(coordinatorHost, coordinatorPort, deviceList, publicHost, parse.GetValue(port),
                 parse.GetValue(parentPid), parse.GetValue(logDirectory), parse.GetValue(processIndex),
                 Enum.TryParse<LogFormat>(parse.GetValue(logFormat), ignoreCase: true, out var format) ? format : LogFormat.Json,
-                parse.GetValue(runId), ClusterHosting.SecurityFrom(certificate)));
+                parse.GetValue(runId), ClusterHosting.SecurityFrom(certificate), parse.GetValue(publicPort)));
         });
         return command;
     }

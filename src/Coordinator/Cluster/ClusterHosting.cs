@@ -1,3 +1,4 @@
+using Akka.Actor;
 using Akka.Cluster.Hosting;
 using Akka.Cluster.Hosting.SBR;
 using Akka.Configuration;
@@ -14,7 +15,11 @@ namespace Orchestrator.Coordinator.Cluster;
 /// <param name="PublicHost">The name other nodes reach this one by (a pod's DNS name, 127.0.0.1 locally).</param>
 /// <param name="Port">0 picks a free port (local workers, tests).</param>
 /// <param name="SeedHost">The coordinator's host; null for the coordinator itself (it seeds the cluster).</param>
-public sealed record ClusterNode(string Role, string BindHost, string PublicHost, int Port, string? SeedHost = null, int SeedPort = 0);
+/// <param name="PublicPort">The port other nodes reach this one by when it is not <paramref name="Port"/> (a port mapping or a
+/// proxy in front of it); null: <paramref name="Port"/>. Akka drops messages sent to any other address of a node, so every
+/// peer must use this one.</param>
+public sealed record ClusterNode(string Role, string BindHost, string PublicHost, int Port, string? SeedHost = null, int SeedPort = 0,
+    int? PublicPort = null);
 
 /// <summary>
 /// The whole Akka.NET configuration of both roles, in code, at the program's edge: remoting, cluster membership,
@@ -61,14 +66,21 @@ public static class ClusterHosting
             HostName = node.BindHost,
             PublicHostName = node.PublicHost,
             Port = node.Port,
+            PublicPort = node.PublicPort,
             MaxFrameSize = MaximumFrameSize,
             SendBufferSize = 2 * MaximumFrameSize,
             ReceiveBufferSize = 2 * MaximumFrameSize,
         };
         security?.Invoke(remote);
         var seed = node.SeedHost is null ? null : $"{AddressScheme(security)}://{SystemName}@{node.SeedHost}:{node.SeedPort}";
+        // A planned end of a connection (a member that left, or this node leaving) is not logged as a failure.
+        var departures = new PlannedDepartures();
         return builder
-            .ConfigureLoggers(AkkaLogging)
+            .ConfigureLoggers(loggers =>
+            {
+                AkkaLogging(loggers);
+                loggers.WithLogFilter(filters => filters.Add(new ExpectedDisassociationFilter(departures)));
+            })
             .WithRemoting(remote)
             .WithClustering(new ClusterOptions
             {
@@ -88,8 +100,15 @@ public static class ClusterHosting
             })
             // What Akka.Hosting has no option for. The coordinator downs an unreachable worker itself (WorkerDowner), so
             // the resolver's stable-after only matters for partitions; a worker that cannot join gives up after a minute.
+            // Gossip and leader actions every 200 ms (default 1 s): a join (Joining -> Up) and a leave (Leaving ->
+            // Exiting -> Removed) each wait for a few of those ticks, which cost every run ~2-3 s at its start and end;
+            // for a cluster of a coordinator and tens of workers the extra gossip is negligible. Failure detection is
+            // the heartbeat's business and does not change.
             .AddHocon(ConfigurationFactory.ParseString("""
                 akka.cluster.split-brain-resolver.stable-after = 7s
+                akka.cluster.gossip-interval = 200ms
+                akka.cluster.leader-actions-interval = 200ms
+                akka.cluster.periodic-tasks-initial-delay = 200ms
                 akka.cluster.shutdown-after-unsuccessful-join-seed-nodes = 60s
                 akka.cluster.log-info = off
                 akka.remote.log-remote-lifecycle-events = off
@@ -99,6 +118,7 @@ public static class ClusterHosting
             .WithCustomSerializer("orchestrator", [typeof(IClusterMessage)], system => new ClusterMessageSerializer(system))
             .WithActors((system, _) =>
             {
+                system.ActorOf(Props.Create(() => new PlannedDepartureWatcher(departures)), "planned-departures");
                 // The coordinator seeds the cluster: it joins itself (its port may be chosen only at bind time).
                 if (seed is not null) return;
                 var cluster = Akka.Cluster.Cluster.Get(system);

@@ -100,10 +100,13 @@ public sealed class LocalWorkerLauncher : IAsyncDisposable
         }
     }
 
+    /// <summary>The run is over: a worker process that ends from now on is expected, never replaced nor reported.</summary>
+    public void RunEnded() => stopping = true;
+
     /// <summary>The run is over: processes get <paramref name="grace"/> to leave on their own, then are killed.</summary>
     public async Task StopAsync(TimeSpan grace)
     {
-        stopping = true;
+        RunEnded();
         var processes = running.Values.ToList();
         using var timeout = new CancellationTokenSource(grace);
         foreach (var process in processes)

@@ -15,7 +15,7 @@ namespace Orchestrator.Coordinator.Cluster;
 public sealed record WorkerProcessSettings(
     string CoordinatorHost, int CoordinatorPort, IReadOnlyList<string> Devices, string PublicHost, int Port,
     int? ParentProcessId, string? LogDirectory, int ProcessIndex, LogFormat LogFormat, string? RunId,
-    ClusterHosting.TransportSecurity? Security = null);
+    ClusterHosting.TransportSecurity? Security = null, int? PublicPort = null);
 
 /// <summary>
 /// `orchestrator worker`: joins the coordinator's cluster with role worker and runs one worker actor per device
@@ -53,7 +53,7 @@ public static class WorkerProcess
         var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
         builder.Services.AddAkka(ClusterHosting.SystemName, akka => akka
             .ConfigureNode(new ClusterNode(ClusterHosting.WorkerRole, settings.PublicHost == "127.0.0.1" ? "127.0.0.1" : "0.0.0.0", settings.PublicHost, settings.Port,
-                settings.CoordinatorHost, settings.CoordinatorPort), settings.Security)
+                settings.CoordinatorHost, settings.CoordinatorPort, settings.PublicPort), settings.Security)
             .WithActors((system, registry) =>
             {
                 var guard = system.ActorOf(Props.Create(() => new WorkerProcessGuard(settings.Devices, loadData, coordinatorAddress, settings.PublicHost, logger, exit)),

@@ -29,6 +29,9 @@ public static class RunHost
     public const int Failed = 1;
     public const int BadInput = 2;
 
+    /// <summary>How long the coordinator waits for its workers to leave the cluster after the run (a leave takes 1-3 s).</summary>
+    private static readonly TimeSpan WorkerLeaveTimeout = TimeSpan.FromSeconds(10);
+
     /// <param name="pushRetry">Retries of background pushes; default <see cref="PushRetryOptions"/> (tests pass short delays).</param>
     /// <param name="placement">Where the workers run; default: local worker processes (as `orchestrator train`).</param>
     public static async Task<int> TrainAsync(TrainOptions options, TextWriter? consoleWriter = null, CancellationToken cancellationToken = default,
@@ -115,7 +118,8 @@ public static class RunHost
             if (placement.Kind == WorkerPlacementKind.InProcess)
                 akka.ConfigureLoggers(ClusterHosting.AkkaLogging);
             else
-                akka.ConfigureNode(new ClusterNode(ClusterHosting.CoordinatorRole, placement.BindHost, placement.StoreHost, placement.Port), placement.Security);
+                akka.ConfigureNode(new ClusterNode(ClusterHosting.CoordinatorRole, placement.BindHost, placement.StoreHost, placement.Port,
+                    PublicPort: placement.PublicPort), placement.Security);
             akka.WithActors((system, registry) =>
             {
                 coordinator = system.ActorOf(Props.Create(() => new CoordinatorActor(context, completion)), "coordinator");
@@ -169,7 +173,17 @@ public static class RunHost
         }
         finally
         {
-            // Workers were told to stop; they leave the cluster and exit on their own (or are killed after the grace).
+            // Workers were told to stop: each leaves the cluster gracefully, and the coordinator stays up until they
+            // are gone (bounded), so none sees its coordinator vanish while leaving. Then their processes exit on
+            // their own (or are killed after the grace).
+            launcher?.RunEnded();
+            if (placement.Kind != WorkerPlacementKind.InProcess)
+            {
+                var stillMembers = await WorkerDeparture.WaitForWorkersToLeaveAsync(system, WorkerLeaveTimeout);
+                if (stillMembers > 0)
+                    logger.Warning("{Workers} worker node(s) had not left the cluster {Seconds:F0} s after the run ended; stopping anyway",
+                        stillMembers, WorkerLeaveTimeout.TotalSeconds);
+            }
             if (launcher is not null) await launcher.DisposeAsync();
             if (ephemeralCertificate is not null)
             {

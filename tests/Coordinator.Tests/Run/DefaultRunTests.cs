@@ -85,5 +85,11 @@ public sealed class DefaultRunTests(ITestOutputHelper output) : IDisposable
         });
         // Loss falls: the last reported loss is well below the first.
         Assert.True((double)progress[^1]["Loss"]! < (double)progress[0]["Loss"]! / 2);
+
+        // A run that ended normally ends quietly: the workers' planned exit is no association failure, on the
+        // console or in any process's log (Akka's own events are in the same files).
+        Assert.DoesNotContain(outcome.Lines, line => line.Contains(" WRN] ") || line.Contains(" ERR] ") || line.Contains("Disassociated"));
+        var loud = events.Where(e => (string?)e["level"] is "Warning" or "Error" or "Fatal").Select(e => e.ToJsonString()).ToList();
+        Assert.True(loud.Count == 0, $"warnings or errors in a successful run's logs:\n{string.Join('\n', loud)}");
     }
 }

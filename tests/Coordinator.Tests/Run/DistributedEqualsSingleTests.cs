@@ -1,6 +1,4 @@
 using Orchestrator.Coordinator.Run;
-using Orchestrator.Shared.Data.Synthetic;
-using Orchestrator.Worker.Models;
 using Xunit.Abstractions;
 
 namespace Orchestrator.Coordinator.Tests.Run;
@@ -11,30 +9,22 @@ namespace Orchestrator.Coordinator.Tests.Run;
 /// both runs sees the same examples), and distributed evaluation of an odd-sized validation set (the sampler
 /// repeats an example to even out the ranks) gives the single-worker metrics: no example counted twice.
 /// </summary>
-public sealed class DistributedEqualsSingleTests(ITestOutputHelper output)
+public sealed class DistributedEqualsSingleTests(SingleWorkerRun single, ITestOutputHelper output) : IClassFixture<SingleWorkerRun>
 {
     [Theory]
     [InlineData(4, 1, true)] // two worker processes joined over loopback, as `orchestrator train` runs them
     [InlineData(2, 2, false)] // gradient accumulation: 2 ranks x 2 micro-batches of 2 (worker actors in this process)
     public async Task Two_workers_with_batch_b_train_and_evaluate_like_one_worker_with_batch_2b(int batchSize, int accumulation, bool processes)
     {
-        using var temp = new TempDirectory();
-        var model = RunTestKit.TinyModel(temp.Combine("base"), NerCorpusGenerator.Labels, ModelTask.TokenClassification, dropout: 0);
-        // 32 training sentences: 2 ranks x batch 4 and 1 rank x batch 8 both make 4 full steps per epoch (no
-        // sampler padding); 13 validation sentences: 2 ranks get 7 each, so rank 1 repeats example 0.
-        var data = RunTestKit.NerData(temp.Combine("data"), train: 32, validation: 13);
-
+        var model = single.Model;
         // Two workers log every second step: their logged loss must be the mean of the single worker's two step losses.
-        var two = RunTestKit.NerOptions(model, data, temp.Combine("two"), workers: 2, batchSize: batchSize) with
+        var two = RunTestKit.NerOptions(model, single.Data, single.Temp.Combine($"two-{batchSize}x{accumulation}"), workers: 2, batchSize: batchSize) with
         {
             GradientAccumulationSteps = accumulation, LoggingSteps = 2,
         };
-        var one = RunTestKit.NerOptions(model, data, temp.Combine("one"), workers: 1, batchSize: 8);
+        var one = single.Options;
         var (twoCode, twoConsole) = await RunTestKit.TrainAsync(two, placement: processes ? WorkerPlacement.LocalProcesses() : null);
         Assert.True(twoCode == RunHost.Succeeded, twoConsole);
-        var (oneCode, oneConsole) = await RunTestKit.TrainAsync(one);
-        Assert.True(oneCode == RunHost.Succeeded, oneConsole);
-
         var difference = RunTestKit.MaxWeightDifference(Path.Combine(two.OutputDir!, "model"), Path.Combine(one.OutputDir!, "model"), out var tensors);
         output.WriteLine($"max |w2 - w1| over {tensors} tensors after 8 steps: {difference:E3}");
         Assert.True(difference <= 1e-5, $"2 workers x batch {batchSize} x {accumulation} and 1 worker x batch 8 ended {difference:E3} apart");
