@@ -33,6 +33,37 @@ public class ParallelMatmulTests
         for (var i = 0; i < single.Grads.Length; i++) AssertClose(single.Grads[i], split.Grads[i], $"grad {i}");
     }
 
+    // Fewer than 64 rows (decoding: batch x beams) split by output columns, one row included; odd column counts leave
+    // the last thread a block that is not a multiple of 64, and the odd inner dimension keeps BLAS off its aligned path.
+    [Theory]
+    [InlineData(1, 1001, true)]
+    [InlineData(1, 333, false)]
+    [InlineData(3, 333, true)]
+    [InlineData(8, 1001, false)]
+    [InlineData(8, 333, true)]
+    [InlineData(33, 1001, true)]
+    [InlineData(33, 333, false)]
+    public void FewRowLinearSplitByColumnsEqualsOneCall(int rows, int columns, bool bias)
+    {
+        using var generator = new Generator(16);
+        using var x = randn([rows, 4099], generator);
+        using var w = randn([columns, 4099], generator).mul(0.05);
+        using var b = randn([columns], generator);
+        using var probe = randn([rows, columns], generator);
+
+        Result Run() => Linear(x, w, bias ? b : null, probe);
+        var single = ComputeThreads.RunOnOwnThread(1, Run);
+        var split = ComputeThreads.RunOnOwnThread(2, Run);
+        var again = ComputeThreads.RunOnOwnThread(2, Run);
+
+        Assert.Contains("SplitLinear", split.GradFn);
+        Assert.DoesNotContain("SplitLinear", single.GradFn);
+        AssertClose(single.Output, split.Output, "output");
+        for (var i = 0; i < single.Grads.Length; i++) AssertClose(single.Grads[i], split.Grads[i], $"grad {i}");
+        Assert.Equal(split.Output, again.Output);
+        for (var i = 0; i < split.Grads.Length; i++) Assert.Equal(split.Grads[i], again.Grads[i]);
+    }
+
     [Fact]
     public void AttentionShapedMatmulsSplitAcrossThreadsEqualOneCall()
     {
@@ -67,6 +98,8 @@ public class ParallelMatmulTests
         using var generator = new Generator(13);
         using var small = randn([4, 8], generator);
         using var w = randn([8, 8], generator);
+        using var row = randn([1, 512], generator);
+        using var square = randn([512, 512], generator);
         using var a = randn([2, 3, 64, 64], generator);
         using var shared = randn([64, 64], generator);
 
@@ -74,20 +107,27 @@ public class ParallelMatmulTests
         {
             using var scope = NewDisposeScope();
             var y = F.linear(small.clone().requires_grad_(), w);
+            // One row of a 512 x 512 layer: a quarter of the minimum work, wide enough for a column split.
+            var oneRow = F.linear(row.clone().requires_grad_(), square);
             var broadcast = a.clone().requires_grad_().matmul(shared);
-            return (y.grad_fn_name, broadcast.grad_fn_name);
+            return (y.grad_fn_name, oneRow.grad_fn_name, broadcast.grad_fn_name);
         });
 
         Assert.DoesNotContain("SplitLinear", names.Item1);
-        Assert.DoesNotContain("SplitBatchedMatmul", names.Item2);
+        Assert.DoesNotContain("SplitLinear", names.Item2);
+        Assert.DoesNotContain("SplitBatchedMatmul", names.Item3);
     }
 
-    [Fact]
-    public void WithoutGradientsTheSplitProductStillComputes()
+    // Generation runs without gradients; 256 rows split by rows, 1 and 8 by columns.
+    [Theory]
+    [InlineData(256, 64)]
+    [InlineData(8, 4096)]
+    [InlineData(1, 16384)]
+    public void WithoutGradientsTheSplitProductStillComputes(int rows, int inner)
     {
         using var generator = new Generator(14);
-        using var x = randn([256, 64], generator);
-        using var w = randn([128, 64], generator);
+        using var x = randn([rows, inner], generator);
+        using var w = randn([128 + 64 + 7, inner], generator);
         var expected = ComputeThreads.RunOnOwnThread(1, () => { using var s = NewDisposeScope(); return F.linear(x, w).data<float>(); });
         var actual = ComputeThreads.RunOnOwnThread(2, () =>
         {

@@ -13,6 +13,13 @@ using torch::autograd::variable_list;
 // Below this many multiply-adds a product takes tens of microseconds and the split costs more than it saves.
 constexpr int64_t kMinMultiplyAdds = int64_t(1) << 20;
 
+// A product with fewer rows than this is split by output columns, not rows: with few rows it is bound by reading
+// b (the weight), which a row split makes every thread read whole and a column split divides between them.
+constexpr int64_t kColumnSplitBelowRows = 64;
+
+// Columns are handed out in blocks of this many, so only the last thread's slice can end in a partial BLAS panel.
+constexpr int64_t kColumnBlock = 64;
+
 // OpenBLAS with threads of its own would put its pool under each of ours; other BLAS libraries
 // (MKL in PyTorch's own builds) run single-threaded inside an OpenMP parallel region by themselves.
 bool splittable(std::initializer_list<const at::Tensor*> tensors) {
@@ -40,9 +47,36 @@ void mm_rows(at::Tensor& out, const at::Tensor& a, const at::Tensor& b, const at
   });
 }
 
-at::Tensor mm_rows(const at::Tensor& a, const at::Tensor& b, const at::Tensor& bias = {}) {
+// The same product with blocks of columns of b and out per thread: each thread reads all of a (few rows) and only
+// its slice of b. BLAS writes straight into the column slice of out (a row-major matrix with leading dimension m),
+// no copy.
+void mm_columns(at::Tensor& out, const at::Tensor& a, const at::Tensor& b, const at::Tensor& bias) {
+  const auto m = b.size(1);
+  const auto blocks = (m + kColumnBlock - 1) / kColumnBlock;
+  at::parallel_for(0, blocks, grain(blocks), [&](int64_t begin, int64_t end) {
+    at::NoGradGuard no_grad;
+    const auto first = begin * kColumnBlock;
+    const auto count = std::min(m, end * kColumnBlock) - first;
+    auto columns = out.narrow(1, first, count);
+    if (bias.defined())
+      at::addmm_out(columns, bias.narrow(0, first, count), a, b.narrow(1, first, count));
+    else
+      at::mm_out(columns, a, b.narrow(1, first, count));
+  });
+}
+
+bool split_by_columns(int64_t n, int64_t m) { return n < kColumnSplitBelowRows && m >= 2 * kColumnBlock; }
+
+void mm_split(at::Tensor& out, const at::Tensor& a, const at::Tensor& b, const at::Tensor& bias) {
+  if (split_by_columns(a.size(0), b.size(1)))
+    mm_columns(out, a, b, bias);
+  else
+    mm_rows(out, a, b, bias);
+}
+
+at::Tensor mm_split(const at::Tensor& a, const at::Tensor& b) {
   auto out = at::empty({a.size(0), b.size(1)}, a.options());
-  mm_rows(out, a, b, bias);
+  mm_split(out, a, b, {});
   return out;
 }
 
@@ -85,7 +119,7 @@ at::Tensor linear_forward(AutogradContext* ctx, const at::Tensor& x, const at::T
   // The output owns its storage (no view of an internal buffer), so in-place ops on it behave as on at::linear's.
   auto out = at::empty(sizes, x.options());
   auto rows = out.view({-1, w.size(0)});
-  mm_rows(rows, x.reshape({-1, x.size(-1)}), w.t(), b);
+  mm_split(rows, x.reshape({-1, x.size(-1)}), w.t(), b);
   return out;
 }
 
@@ -99,8 +133,8 @@ variable_list linear_backward(AutogradContext* ctx, const variable_list& grads, 
   const bool differentiable = at::GradMode::is_enabled();
   const auto x2 = x.reshape({-1, x.size(-1)});
   at::Tensor grad_x, grad_w, grad_b;
-  if (ctx->needs_input_grad(0)) grad_x = (differentiable ? g.mm(w) : mm_rows(g, w)).view(x.sizes());
-  if (ctx->needs_input_grad(1)) grad_w = differentiable ? g.t().mm(x2) : mm_rows(g.t(), x2);
+  if (ctx->needs_input_grad(0)) grad_x = (differentiable ? g.mm(w) : mm_split(g, w)).view(x.sizes());
+  if (ctx->needs_input_grad(1)) grad_w = differentiable ? g.t().mm(x2) : mm_split(g.t(), x2);
   if (!has_bias) return {grad_x, grad_w};
   if (ctx->needs_input_grad(2)) grad_b = g.sum(0);
   return {grad_x, grad_w, grad_b};
@@ -145,7 +179,8 @@ at::Tensor parallel_linear(const at::Tensor& x, const at::Tensor& w, const c10::
   const auto bias = b.value_or(at::Tensor());
   const bool fits = x.dim() >= 1 && w.dim() == 2 && x.size(-1) == w.size(1) && (!bias.defined() || bias.dim() == 1);
   const auto rows = fits && x.dim() > 1 && x.numel() > 0 ? x.numel() / x.size(-1) : 0;
-  if (!fits || rows < 2 || rows * w.size(0) * w.size(1) < kMinMultiplyAdds || !splittable({&x, &w, &bias}))
+  const bool divisible = rows >= 2 || (rows == 1 && split_by_columns(rows, w.size(0)));
+  if (!fits || !divisible || rows * w.size(0) * w.size(1) < kMinMultiplyAdds || !splittable({&x, &w, &bias}))
     return at::linear(x, w, b);
   return bias.defined() ? SplitLinear::apply(x, w, bias) : SplitLinearNoBias::apply(x, w);
 }

@@ -3,9 +3,10 @@
 // With OPENBLAS_NUM_THREADS=1 (the setting that avoids the OpenMP/OpenBLAS thread trap) every
 // BLAS call runs on one core, so plain libtorch leaves the other cores idle during the GEMMs that
 // dominate a transformer step. These entry points cut a product into one block of output rows per
-// intra-op thread and run one single-threaded BLAS call per block, forward and backward. Each
-// output element is still one BLAS dot product over the full inner dimension; only which call
-// computes it changes. They fall back to at::linear / at::matmul when splitting cannot pay:
+// intra-op thread and run one single-threaded BLAS call per block, forward and backward. Products
+// with few rows (a decoding step: batch x beams) are cut into blocks of output columns instead, so
+// each thread reads only its slice of the weight rather than all of it. Each output element is
+// still one BLAS dot product over the full inner dimension; only which call computes it changes. They fall back to at::linear / at::matmul when splitting cannot pay:
 // one intra-op thread, BLAS with threads of its own, small or non-float CPU products, other devices.
 #pragma once
 #include <ATen/ATen.h>
