@@ -19,9 +19,10 @@ dotnet build src/Coordinator -c Release -v q -nologo >/dev/null
 now="dotnet src/Coordinator/bin/Release/net10.0/orchestrator.dll"
 
 git worktree add -q --detach "$work/before" "$before"
-# The native shim is the same code: reuse this checkout's build instead of compiling it again.
-mkdir -p "$work/before/src/Torch/native/build" && cp -a src/Torch/native/build/. "$work/before/src/Torch/native/build/"
-dotnet build "$work/before/src/Coordinator" -c Release -v q -nologo >/dev/null
+# The native shim is the same code: reuse this checkout's library instead of compiling it again (only the library:
+# a copied CMake cache points at this checkout's sources, and CMake refuses it).
+mkdir -p "$work/before/src/Torch/native/build" && cp src/Torch/native/build/liborchestrator_torch.so "$work/before/src/Torch/native/build/"
+dotnet build "$work/before/src/Coordinator" -c Release -v q -nologo -p:SkipNativeBuild=true >/dev/null
 then="dotnet $work/before/src/Coordinator/bin/Release/net10.0/orchestrator.dll"
 
 # Mean samples/s of the training segments ("reached step N (X samples/s").
