@@ -9,12 +9,12 @@
 # One thread, a fixed seed and no sampling of sentences: the same data gives the same model, byte for byte.
 #
 # Needs Debian's `sentencepiece` (spm_train) and python3-sentencepiece (/usr/bin/python3; its csv module reads the
-# RFC 4180 files). VOCAB_SIZE overrides the size (spm_train refuses more than the data supports: 559 for the committed data).
+# RFC 4180 files). VOCAB_SIZE overrides the size (spm_train refuses more than the data supports: 348 for the committed data).
 set -eu
 
 here=$(cd "$(dirname "$0")" && pwd)
 qa="$here/../qa"
-vocab_size=${VOCAB_SIZE:-512}
+vocab_size=${VOCAB_SIZE:-340}
 python=${PYTHON:-/usr/bin/python3}
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT

@@ -1,5 +1,6 @@
 using Orchestrator.Shared.Config;
 using Orchestrator.Shared.Data;
+using Orchestrator.Shared.Text;
 using Orchestrator.Torch;
 using Orchestrator.Worker.Models;
 using Orchestrator.Worker.Models.T5;
@@ -11,8 +12,16 @@ namespace Orchestrator.Coordinator.Run;
 /// initialised here from the bundled vocabulary, on the bundled synthetic NER corpus, with two local
 /// workers. `orchestrator train --task seq2seq` trains a tiny T5 (v1.0) with the bundled SentencePiece model on
 /// the bundled synthetic question-answering data instead, and scores generated answers. A randomly initialised
-/// model needs a far larger learning rate than a pretrained one; the other settings are the Trainer's.
+/// BERT needs a far larger learning rate than a pretrained one; the other settings are the Trainer's.
 /// </summary>
+/// <remarks>
+/// The seq2seq settings are measured, not guessed: the tiny T5 has to learn from scratch to copy the answer out of
+/// the context, and does so within about a minute (10 epochs of the 1500 questions: exact match about 80% on
+/// validation, over three seeds 82-90%) at the Trainer's seq2seq learning rate, 3e-4. Unlike the BERT default it
+/// does not want a larger one: at 1e-3 it learns slower (67-73%), and at 3e-3 and above it settles on the most
+/// frequent answer of each kind and copies nothing (exact match under 10%). A global batch of 16 (8 on each of
+/// the two workers) gives twice the optimizer steps of 32 on the same samples: 82% after 10 epochs instead of 75%.
+/// </remarks>
 public static class DefaultRun
 {
     public static string DataRoot => Path.Combine(AppContext.BaseDirectory, "data");
@@ -41,10 +50,10 @@ public static class DefaultRun
         DataPath = Path.Combine(DataRoot, "qa"),
         OutputDir = Path.Combine("runs", "default-seq2seq"),
         Workers = 2,
-        NumTrainEpochs = 3,
-        PerDeviceTrainBatchSize = 16,
+        NumTrainEpochs = 10,
+        PerDeviceTrainBatchSize = 8,
         PerDeviceEvalBatchSize = 50,
-        LearningRate = 3e-3,
+        LearningRate = 3e-4,
         WarmupRatio = 0.1,
         LoggingSteps = 10,
         MaxLength = 96,
@@ -76,10 +85,18 @@ public static class DefaultRun
             EnsureBaseModel(options.ModelPath!, Path.Combine(DataRoot, "vocab.txt"), BundledNerLabels());
     }
 
-    /// <summary>init-model --arch t5 --size tiny --tokenizer data/t5, seed 42, unless it is already there.</summary>
+    /// <summary>
+    /// init-model --arch t5 --size tiny --tokenizer data/t5, seed 42, unless it is already there; with two departures,
+    /// both for speed of learning from scratch. The embedding has one row per id of the bundled tokenizer rather than
+    /// T5's 32128: a softmax over 32128 ids, of which fewer than 340 ever occur, made training 1.8 times slower
+    /// for the same exact match. And dropout_rate is 0: T5's 0.1 fights overfitting, which matters little in a minute
+    /// of training, and slows the copying the model has to learn (exact match 41% after 10 epochs instead of 82%).
+    /// </summary>
     public static void EnsureT5BaseModel(string folder) => CreateAtomically(folder, temp =>
     {
-        using (T5RandomCheckpoint.Create(new T5RandomCheckpointRequest("tiny", "v1.0", VocabSize: null, BundledT5Tokenizer, temp, Seed: 42))) { }
+        var vocabularySize = T5Tokenizer.Load(BundledT5Tokenizer).VocabSize;
+        var request = new T5RandomCheckpointRequest("tiny", "v1.0", vocabularySize, BundledT5Tokenizer, temp, Seed: 42, DropoutRate: 0);
+        using (T5RandomCheckpoint.Create(request)) { }
     });
 
     private static void CreateAtomically(string folder, Action<string> create)

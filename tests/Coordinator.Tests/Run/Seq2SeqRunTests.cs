@@ -62,11 +62,9 @@ public sealed class Seq2SeqRunTests(ITestOutputHelper output)
     internal static string TinyT5(string folder)
     {
         using (torch.NewDisposeScope())
-        using (T5RandomCheckpoint.Create(new T5RandomCheckpointRequest("tiny", "v1.0", VocabSize: null, DefaultRun.BundledT5Tokenizer, folder, Seed: 7))) { }
-        var configPath = Path.Combine(folder, "config.json");
-        var config = JsonNode.Parse(File.ReadAllText(configPath))!.AsObject();
-        config["dropout_rate"] = 0.0;
-        File.WriteAllText(configPath, config.ToJsonString());
+        using (T5RandomCheckpoint.Create(new T5RandomCheckpointRequest("tiny", "v1.0", VocabSize: null, DefaultRun.BundledT5Tokenizer, folder, Seed: 7,
+                   DropoutRate: 0))) { }
+        Assert.Equal(0.0, (double)JsonNode.Parse(File.ReadAllText(Path.Combine(folder, "config.json")))!["dropout_rate"]!);
         return folder;
     }
 

@@ -7,10 +7,10 @@ public sealed record QaExample(string Context, string Question, string Text);
 
 /// <summary>
 /// Synthetic extractive question answering in the layout of the T5 tutorial's CSV (columns context, question,
-/// text). Each context is two to four sentences (10-40 words, 24 on average) about one invented person (where and when
-/// they were born, their job, where and when they moved, what they own, their best friend) in a shuffled
-/// order; the question asks for one of the stated facts and the answer is copied from the context, occurring
-/// there exactly once. Same seed, same examples.
+/// text). Each context is two to four sentences (10-30 words, 20 on average) about one invented person (where and when
+/// they were born, their job, where and when they moved, what they own) in a shuffled order; the question asks for
+/// one of the stated facts and the answer is copied from the context, occurring there exactly once. Answers come from
+/// small closed pools (see <see cref="QaTemplates"/> for why). Same seed, same examples.
 /// </summary>
 public static class QaGenerator
 {
@@ -25,7 +25,7 @@ public static class QaGenerator
         while (examples.Count < count)
         {
             var example = Draw(random);
-            // A place inside another place ("Veskaria" in "Eastern Veskaria") would make the span ambiguous: draw again.
+            // A guard: the pools are chosen so that no answer is inside another text of its context; were one, the span would be ambiguous.
             if (Occurrences(example.Context, example.Text) == 1)
                 examples.Add(example);
         }
@@ -37,7 +37,7 @@ public static class QaGenerator
         var person = Person(random);
         var facts = AllFacts.ToArray();
         random.Shuffle(facts);
-        int sentences = random.Pick(new[] { 2, 3, 3, 4, 4 });
+        int sentences = random.Pick(new[] { 2, 3, 3, 4 });
         var context = new StringBuilder();
         for (int i = 0; i < sentences; i++)
         {
@@ -56,16 +56,13 @@ public static class QaGenerator
     {
         var first = random.Pick(WordPools.FirstNames);
         var surname = random.Pick(WordPools.Surnames);
-        var birthPlace = random.Pick(WordPools.Places);
+        var birthPlace = random.Pick(QaTemplates.Places);
         string movePlace;
-        do movePlace = random.Pick(WordPools.Places); while (movePlace == birthPlace);
-        int birthYear = 1920 + random.NextInt(80);
-        int moveYear = birthYear + 18 + random.NextInt(25);
-        string friendFirst;
-        do friendFirst = random.Pick(WordPools.FirstNames); while (friendFirst == first);
-        var friend = friendFirst + " " + random.Pick(WordPools.Surnames);
+        do movePlace = random.Pick(QaTemplates.Places); while (movePlace == birthPlace);
+        int birthYear = QaTemplates.FirstBirthYear + random.NextInt(QaTemplates.YearSpan);
+        int moveYear = QaTemplates.FirstMoveYear + random.NextInt(QaTemplates.YearSpan);
         return new QaPerson(first, first + " " + surname, birthPlace, birthYear, random.Pick(QaTemplates.Jobs), movePlace, moveYear,
-            2 + random.NextInt(30), random.Pick(QaTemplates.Possessions), friend);
+            2 + random.NextInt(30), random.Pick(QaTemplates.Possessions));
     }
 
     private static int Occurrences(string text, string span)

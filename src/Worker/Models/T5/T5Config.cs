@@ -47,17 +47,17 @@ public sealed class T5Config
     public string DenseActFn => FeedForwardProj == "gated-gelu" ? "gelu_new" : FeedForwardProj.Split('-')[^1];
 
     /// <summary>The original T5 (v1.0) shape: ReLU feed-forward, lm_head tied to shared.</summary>
-    public static T5Config V10(int vocabSize, int dModel, int dFf, int layers, int heads) => new()
+    public static T5Config V10(int vocabSize, int dModel, int dFf, int layers, int heads, double dropoutRate = 0.1) => new()
     {
         VocabSize = vocabSize, DModel = dModel, DFf = dFf, NumLayers = layers, NumHeads = heads, DKv = dModel / heads,
-        FeedForwardProj = "relu", TieWordEmbeddings = true,
+        FeedForwardProj = "relu", TieWordEmbeddings = true, DropoutRate = dropoutRate,
     };
 
     /// <summary>T5 v1.1 / flan-t5: gated-GELU feed-forward, untied lm_head.</summary>
-    public static T5Config V11(int vocabSize, int dModel, int dFf, int layers, int heads) => new()
+    public static T5Config V11(int vocabSize, int dModel, int dFf, int layers, int heads, double dropoutRate = 0.1) => new()
     {
         VocabSize = vocabSize, DModel = dModel, DFf = dFf, NumLayers = layers, NumHeads = heads, DKv = dModel / heads,
-        FeedForwardProj = "gated-gelu", TieWordEmbeddings = false,
+        FeedForwardProj = "gated-gelu", TieWordEmbeddings = false, DropoutRate = dropoutRate,
     };
 
     /// <summary>Checks the values a model can be built from; <paramref name="path"/> names the source in errors.</summary>

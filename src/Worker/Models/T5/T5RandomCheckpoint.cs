@@ -3,8 +3,12 @@ using System.Text.Json.Nodes;
 
 namespace Orchestrator.Worker.Models.T5;
 
-/// <summary>What `orchestrator init-model --arch t5` asks for. VocabSize null: the tokenizer's size, else T5's 32128.</summary>
-public sealed record T5RandomCheckpointRequest(string Size, string Variant, int? VocabSize, string? TokenizerFolder, string Output, long Seed);
+/// <summary>
+/// What `orchestrator init-model --arch t5` asks for. VocabSize null: the tokenizer's size, else T5's 32128.
+/// DropoutRate: the config's dropout_rate (T5Config's 0.1 unless a caller asks otherwise).
+/// </summary>
+public sealed record T5RandomCheckpointRequest(string Size, string Variant, int? VocabSize, string? TokenizerFolder, string Output, long Seed,
+    double DropoutRate = 0.1);
 
 /// <summary>Writes a randomly initialised T5ForConditionalGeneration folder (config.json, model.safetensors, tokenizer files if given).</summary>
 public static class T5RandomCheckpoint
@@ -21,14 +25,14 @@ public static class T5RandomCheckpoint
             ["base"] = (12, 768, 12, 3072),
         };
 
-    public static T5Config Config(string size, string variant, int vocabSize)
+    public static T5Config Config(string size, string variant, int vocabSize, double dropoutRate = 0.1)
     {
         if (!Sizes.TryGetValue(size, out var s))
             throw new ArgumentException($"unknown size '{size}' (known: {string.Join(", ", Sizes.Keys)})", nameof(size));
         var config = variant switch
         {
-            "v1.0" => T5Config.V10(vocabSize, s.DModel, s.DFf, s.Layers, s.Heads),
-            "v1.1" => T5Config.V11(vocabSize, s.DModel, s.DFf, s.Layers, s.Heads),
+            "v1.0" => T5Config.V10(vocabSize, s.DModel, s.DFf, s.Layers, s.Heads, dropoutRate),
+            "v1.1" => T5Config.V11(vocabSize, s.DModel, s.DFf, s.Layers, s.Heads, dropoutRate),
             _ => throw new ArgumentException($"unknown T5 variant '{variant}' (known: {string.Join(", ", Variants)})", nameof(variant)),
         };
         config.Validate();
@@ -43,7 +47,7 @@ public static class T5RandomCheckpoint
         var vocabSize = request.VocabSize ?? tokenizerSize ?? 32128;
         if (tokenizerSize is { } needed && needed > vocabSize)
             throw new ArgumentException($"the tokenizer in {request.TokenizerFolder} has {needed} ids but --vocab-size is {vocabSize}: the embedding needs a row for every id");
-        var config = Config(request.Size, request.Variant, vocabSize);
+        var config = Config(request.Size, request.Variant, vocabSize, request.DropoutRate);
         var model = T5Pretrained.CreateRandom(config, request.Seed);
         try
         {
