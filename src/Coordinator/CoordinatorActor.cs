@@ -102,6 +102,20 @@ public sealed class CoordinatorActor : ReceiveActor, IWithTimers
         completion.TrySetException(new RunFailedException("the coordinator stopped before the run completed"));
     }
 
+    /// <summary>
+    /// Each group generation rendezvouses in a new store. Closing the old one ends at once any rendezvous of the
+    /// abandoned generation still waiting in it: a survivor waiting for the key of a peer lost before the group formed
+    /// would otherwise sit out the collective timeout before it could join the next generation.
+    /// </summary>
+    private void RenewStore()
+    {
+        if (store is null) return;
+        var abandoned = store;
+        store = new TcpStore(run.StoreHost, 0, worldSize: 0, isMaster: true, run.CollectiveTimeout);
+        abandoned.Dispose();
+        log.Debug("Group generation {Generation} rendezvouses in a new store on port {Port}", generation, store.Port);
+    }
+
     /// <summary>The TCPStore's port, for tests and the local launcher's log.</summary>
     public int StorePort => store?.Port ?? 0;
 
@@ -116,7 +130,13 @@ public sealed class CoordinatorActor : ReceiveActor, IWithTimers
             Receive<RegisterWorker>(OnRegister);
             Receive<DataPrepared>(OnDataPrepared);
             Receive<WorkerReady>(OnWorkerReady);
-            Receive<WorkerFailed>(failed => Fail($"a worker failed in {failed.Request}: {failed.Error}"));
+            Receive<WorkerFailed>(failed =>
+            {
+                if (IsStale(failed)) return;
+                // Forming a group of several workers can fail because a peer was lost meanwhile: that is recoverable.
+                if (failed.Generation is null || WorldSize == 1) Fail($"a worker failed in {failed.Request}: {failed.Error}");
+                else Suspect($"worker {failed.Rank} failed in {failed.Request}: {failed.Error}");
+            });
             Receive<WorkersDidNotJoin>(_ =>
             {
                 if (!groupFormed)
@@ -149,7 +169,10 @@ public sealed class CoordinatorActor : ReceiveActor, IWithTimers
             Receive<WeightsLoaded>(_ => SaveFinalModel());
             Receive<FinalModelSaved>(saved => pusher.Tell(CompletePushes.Instance));
             Receive<PushesCompleted>(OnPushesCompleted);
-            Receive<WorkerFailed>(failed => Suspect($"worker {failed.Rank} failed in {failed.Request}: {failed.Error}"));
+            Receive<WorkerFailed>(failed =>
+            {
+                if (!IsStale(failed)) Suspect($"worker {failed.Rank} failed in {failed.Request}: {failed.Error}");
+            });
             Receive<BackgroundFailed>(failed => Fail($"{failed.Work} failed: {failed.Error}"));
             Receive<Terminated>(OnTerminated);
             ReceiveAny(Ignore);
@@ -175,7 +198,7 @@ public sealed class CoordinatorActor : ReceiveActor, IWithTimers
         {
             Common();
             Receive<RegisterWorker>(OnRegister);
-            Receive<DataPrepared>(OnDataPrepared);
+            Receive<DataPrepared>(prepared => AdmitPrepared(prepared));
             Receive<CheckpointCommitted>(committed => OnCheckpointCommitted(committed.Checkpoint));
             Receive<CheckpointFailed>(failed => log.Warning("Checkpoint {Checkpoint} abandoned: {Reason}", failed.Name, failed.Reason));
             Receive<NoWorkerLost>(none => Fail(none.Failure));
@@ -188,6 +211,18 @@ public sealed class CoordinatorActor : ReceiveActor, IWithTimers
         });
     }
 
+    /// <summary>
+    /// A failure of a group generation already given up: a survivor whose rendezvous or collective of that generation
+    /// failed because of the peer that was lost. The survivor takes part in the current generation; nothing to do.
+    /// </summary>
+    private bool IsStale(WorkerFailed failed)
+    {
+        if (failed.Generation is not { } failedGeneration || failedGeneration >= generation) return false;
+        log.Information("Worker {Rank} failed in {Request} of superseded group generation {FailedGeneration} (now {Generation}): {Error}",
+            failed.Rank, failed.Request, failedGeneration, generation, failed.Error);
+        return true;
+    }
+
     /// <summary>How long a worker's failure waits for the cluster to report a lost peer (failure detection takes ~7-10 s).</summary>
     private static readonly TimeSpan SuspicionGrace = TimeSpan.FromSeconds(20);
 
@@ -198,7 +233,7 @@ public sealed class CoordinatorActor : ReceiveActor, IWithTimers
         {
             Common();
             Receive<RegisterWorker>(OnRegister);
-            Receive<DataPrepared>(OnDataPrepared);
+            Receive<DataPrepared>(prepared => AdmitPrepared(prepared));
             Receive<CheckpointCommitted>(committed => OnCheckpointCommitted(committed.Checkpoint));
             Receive<CheckpointFailed>(failed => log.Warning("Checkpoint {Checkpoint} abandoned: {Reason}", failed.Name, failed.Reason));
             Receive<CheckpointsSettled>(_ =>
@@ -210,6 +245,7 @@ public sealed class CoordinatorActor : ReceiveActor, IWithTimers
                 log.Information("Restarting from {Checkpoint} at step {Step} with process group generation {Generation}",
                     latest.Checkpoint?.Name ?? "the base model", globalStep, generation + 1);
                 generation++;
+                RenewStore();
                 Timers.StartSingleTimer("workers-join", WorkersDidNotJoin.Instance, run.WorkerJoinTimeout);
                 Gathering();
                 FormGroupIfComplete();
@@ -250,16 +286,25 @@ public sealed class CoordinatorActor : ReceiveActor, IWithTimers
 
     private void OnDataPrepared(DataPrepared prepared)
     {
-        if (!members.TryGetValue(Sender, out var member)) return;
+        if (AdmitPrepared(prepared)) FormGroupIfComplete();
+    }
+
+    /// <summary>
+    /// Marks a worker that proved it holds the run's data as ready for a rank. While a loss is being handled (suspected,
+    /// or checkpoints settling) the group is not formed: it forms once the next generation starts.
+    /// </summary>
+    private bool AdmitPrepared(DataPrepared prepared)
+    {
+        if (!members.TryGetValue(Sender, out var member)) return false;
         if (prepared.DataFingerprint != run.Prepared.DataFingerprint)
         {
             Fail($"the worker on {member.Host} (process {member.ProcessId}) encoded different data: fingerprint {prepared.DataFingerprint[..12]}, " +
                  $"the coordinator's {run.Prepared.DataFingerprint[..12]} (the same data and model folders must be visible to every node)");
-            return;
+            return false;
         }
         members[Sender] = member with { Prepared = true };
         run.Observer.OnWorkerJoined(member.Device, member.Host, member.ProcessId);
-        FormGroupIfComplete();
+        return true;
     }
 
     /// <summary>Once enough workers hold the data: ranks for the newcomers (survivors keep theirs), then group generation g.</summary>

@@ -77,6 +77,7 @@ public sealed class WorkerActor : ReceiveActor, IWithTimers
         {
             if (!terminated.ActorRef.Equals(coordinator)) return;
             logger.Warning("The coordinator is gone; worker on {Device} stopping", device);
+            Context.System.EventStream.Publish(new CoordinatorLost(device));
             Context.Stop(Self);
         });
     }
@@ -133,6 +134,7 @@ public sealed class WorkerActor : ReceiveActor, IWithTimers
         compute ??= new ComputeThread($"worker-{device}-compute", init.IntraOpThreads);
         // Abort the previous group (if any) now, from the mailbox: its collectives must not wait out their timeout.
         collectives.Abort();
+        generation = init.Generation;
         RunOnCompute(nameof(InitializeWorker), () => Initialize(init));
     }
 
@@ -160,26 +162,27 @@ public sealed class WorkerActor : ReceiveActor, IWithTimers
     /// <summary>Runs a request on the compute thread, after the ones before it, and replies to its sender with its result.</summary>
     private void RunOnCompute(string request, Func<object> work)
     {
-        var (requester, self, system) = (Sender, Self, Context.System);
+        var (requester, self, system, group) = (Sender, Self, Context.System, generation);
         if (compute is null)
         {
             requester.Tell(new WorkerFailed(rank, request, $"{request} before {nameof(InitializeWorker)}"), self);
             return;
         }
-        compute.Post(() => Reply(system, requester, self, request, work));
+        compute.Post(() => Reply(system, requester, self, request, group, work));
     }
 
     private void RunBesideCompute(string request, Func<object> work)
     {
-        var (requester, self, system) = (Sender, Self, Context.System);
+        var (requester, self, system, group) = (Sender, Self, Context.System, generation);
         _ = Task.Factory.StartNew(() =>
         {
             Orchestrator.Torch.ComputeThreads.Use(1);
-            Reply(system, requester, self, request, work);
+            Reply(system, requester, self, request, group, work);
         }, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
     }
 
-    private void Reply(ActorSystem system, IActorRef requester, IActorRef self, string request, Func<object> work)
+    /// <param name="group">The process group generation the request belongs to, reported with a failure.</param>
+    private void Reply(ActorSystem system, IActorRef requester, IActorRef self, string request, int group, Func<object> work)
     {
         object reply;
         try
@@ -189,7 +192,7 @@ public sealed class WorkerActor : ReceiveActor, IWithTimers
         catch (Exception error)
         {
             logger.Error(error, "Worker {Rank} failed in {Request}", rank, request);
-            reply = new WorkerFailed(rank, request, error.Message);
+            reply = new WorkerFailed(rank, request, error.Message, group);
         }
         MessageChunks.Tell(system, requester, reply, self);
     }
@@ -209,7 +212,6 @@ public sealed class WorkerActor : ReceiveActor, IWithTimers
         stepsSinceLog = 0;
 
         rank = init.Rank;
-        generation = init.Generation;
         logger = baseLogger.ForContext("Rank", rank);
         var data = Prepared;
         if (init.WorldSize > 1)

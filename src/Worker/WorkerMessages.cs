@@ -70,7 +70,20 @@ public sealed record LoadWeights(string Directory) : IClusterMessage;
 
 public sealed record WeightsLoaded(int Rank) : IClusterMessage;
 
-public sealed record WorkerFailed(int Rank, string Request, string Error) : IClusterMessage;
+/// <summary>
+/// A request failed on a worker. <paramref name="Generation"/> is the process group generation the request belonged
+/// to (null for data preparation, which belongs to none): a failure of a generation the coordinator has already given
+/// up is stale, the echo of the peer it lost.
+/// </summary>
+public sealed record WorkerFailed(int Rank, string Request, string Error, int? Generation = null) : IClusterMessage;
+
+/// <summary>
+/// Published on the actor system's event stream (never sent over the network) by a worker actor that stops because
+/// its coordinator is gone. The worker process then ends with a failure code, so its supervisor (a Job's restart
+/// policy, the local launcher) starts it again to rejoin a restarted coordinator; the event reaches the process's
+/// guard before the worker's Terminated does.
+/// </summary>
+public sealed record CoordinatorLost(string Device);
 
 /// <summary>The run is over: the worker stops (a worker process ends once its last worker actor has stopped).</summary>
 public sealed record StopWorker(string Reason) : IClusterMessage;

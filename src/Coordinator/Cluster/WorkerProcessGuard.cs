@@ -8,8 +8,11 @@ namespace Orchestrator.Coordinator.Cluster;
 /// <summary>
 /// The root of a worker process: once this node is a cluster member it starts one <see cref="WorkerActor"/> per
 /// device, and it ends the process (through <paramref name="exit"/>) when there is nothing left to do: every worker
-/// actor stopped (the run is over: 0), or the coordinator's member became unreachable or was removed (it died or the
-/// connection was cut: 1). So no worker process outlives its coordinator.
+/// actor stopped because the run is over (0); the coordinator's member became unreachable or was removed, or a worker
+/// actor lost its coordinator (it died or the connection was cut: 1); this node was removed from the cluster (the
+/// coordinator downed it as unreachable: 1). So no worker process outlives its coordinator, and one that ends without
+/// the run ending exits with a failure code: the Job's restart policy (or the local launcher) starts it again and it
+/// joins as a replacement.
 /// </summary>
 public sealed class WorkerProcessGuard : ReceiveActor
 {
@@ -46,9 +49,12 @@ public sealed class WorkerProcessGuard : ReceiveActor
         });
         Receive<ClusterEvent.MemberRemoved>(removed =>
         {
-            if (removed.Member.HasRole(ClusterHosting.CoordinatorRole))
+            if (removed.Member.UniqueAddress.Equals(cluster.SelfUniqueAddress))
+                Exit(1, "this worker node was removed from the cluster");
+            else if (removed.Member.HasRole(ClusterHosting.CoordinatorRole))
                 Exit(workers.Count == 0 ? 0 : 1, $"the coordinator {removed.Member.Address} left the cluster");
         });
+        Receive<CoordinatorLost>(lost => Exit(1, $"the worker on {lost.Device} lost its coordinator"));
         Receive<Terminated>(terminated =>
         {
             workers.Remove(terminated.ActorRef);
@@ -65,13 +71,17 @@ public sealed class WorkerProcessGuard : ReceiveActor
         exit.TrySetResult(code);
     }
 
-    protected override void PreStart() =>
+    protected override void PreStart()
+    {
         cluster.Subscribe(Self, ClusterEvent.SubscriptionInitialStateMode.InitialStateAsEvents,
             typeof(ClusterEvent.MemberUp), typeof(ClusterEvent.UnreachableMember), typeof(ClusterEvent.MemberRemoved));
+        Context.System.EventStream.Subscribe(Self, typeof(CoordinatorLost));
+    }
 
     protected override void PostStop()
     {
         cluster.Unsubscribe(Self);
+        Context.System.EventStream.Unsubscribe(Self);
         // The actor system is going down (for instance it never managed to join): the process ends too.
         Exit(1, "the worker's actor system stopped");
     }

@@ -116,6 +116,77 @@ public sealed class CoordinatorProtocolTests : Akka.TestKit.Xunit2.TestKit, IDis
     }
 
     [Fact]
+    public void A_replacement_lost_while_the_group_forms_leaves_a_stale_failure_and_the_next_generation_forms_in_a_new_store()
+    {
+        var coordinator = Coordinator();
+        var (a, b) = (CreateTestProbe(), CreateTestProbe());
+        Join(a, coordinator);
+        Join(b, coordinator);
+        var init0 = a.ExpectMsg<InitializeWorker>();
+        b.ExpectMsg<InitializeWorker>();
+
+        Sys.Stop(b.Ref);  // lost before generation 0 formed
+        Assert.Equal(0, a.ExpectMsg<AbortGroup>().Generation);
+        var c = CreateTestProbe();
+        Join(c, coordinator);
+        var init1 = a.ExpectMsg<InitializeWorker>();
+        c.ExpectMsg<InitializeWorker>();
+        Assert.Equal(1, init1.Generation);
+        Assert.NotEqual(init0.StorePort, init1.StorePort);
+
+        Sys.Stop(c.Ref);  // the replacement is lost too, while a waits in generation 1's rendezvous
+        Assert.Equal(1, a.ExpectMsg<AbortGroup>().Generation);
+        var d = CreateTestProbe();
+        Join(d, coordinator);
+        var init2 = a.ExpectMsg<InitializeWorker>();
+        var initD = d.ExpectMsg<InitializeWorker>();
+        Assert.Equal((2, 2), (init2.Generation, initD.Generation));
+        Assert.Equal(init2.StorePort, initD.StorePort);
+        // Generation 1's store is closed, so a rendezvous still waiting in it has failed at once instead of at the
+        // collective timeout; nobody can connect to it any more.
+        Assert.Throws<Orchestrator.Torch.TorchException>(() =>
+            new Orchestrator.Torch.Distributed.TcpStore(init1.StoreHost, init1.StorePort, 0, isMaster: false, TimeSpan.FromMilliseconds(500)));
+
+        // The survivor's failed generation-1 rendezvous arrives now: stale, it neither fails the run nor stops anyone.
+        coordinator.Tell(new WorkerFailed(init1.Rank, nameof(InitializeWorker), "Connection closed by peer", Generation: 1), a.Ref);
+        coordinator.Tell(new WorkerReady(init2.Rank, 2, 0), a.Ref);
+        coordinator.Tell(new WorkerReady(initD.Rank, 2, 0), d.Ref);
+        a.ExpectMsg<TrainSegment>();
+        d.ExpectMsg<TrainSegment>();
+        Assert.False(completion.Task.IsCompleted);
+    }
+
+    [Fact]
+    public void A_failure_while_the_group_forms_waits_for_a_lost_peer_instead_of_failing_the_run()
+    {
+        var coordinator = Coordinator();
+        var (a, b) = (CreateTestProbe(), CreateTestProbe());
+        Join(a, coordinator);
+        Join(b, coordinator);
+        var init = a.ExpectMsg<InitializeWorker>();
+        b.ExpectMsg<InitializeWorker>();
+        coordinator.Tell(new WorkerFailed(init.Rank, nameof(InitializeWorker), "Connection reset by peer", Generation: 0), a.Ref);
+        Assert.Equal(0, a.ExpectMsg<AbortGroup>().Generation);
+        Sys.Stop(b.Ref);  // the peer it could not reach is reported lost
+        var c = CreateTestProbe();
+        Join(c, coordinator);
+        Assert.Equal(1, ((InitializeWorker)a.FishForMessage(m => m is InitializeWorker)).Generation);  // after the aborts
+        Assert.Equal(1, c.ExpectMsg<InitializeWorker>().Generation);
+        Assert.False(completion.Task.IsCompleted);
+    }
+
+    [Fact]
+    public async Task A_failure_to_prepare_the_data_fails_the_run_at_once()
+    {
+        var coordinator = Coordinator();
+        var a = CreateTestProbe();
+        a.Send(coordinator, new RegisterWorker("cpu", "127.0.0.1", 4242));
+        a.ExpectMsg<PrepareData>();
+        a.Reply(new WorkerFailed(-1, nameof(PrepareData), "train.csv:3: text: empty text"));
+        Assert.Contains("a worker failed in PrepareData: train.csv:3: text: empty text", await FailureOf());
+    }
+
+    [Fact]
     public async Task A_lost_worker_beyond_max_failures_fails_the_run_and_stops_the_others()
     {
         var coordinator = Coordinator(maxFailures: 0);

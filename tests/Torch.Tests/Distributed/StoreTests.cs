@@ -76,6 +76,23 @@ public class StoreTests
     }
 
     [Fact]
+    public void AClientWaitingForAKeyFailsAtOnceWhenTheMasterCloses()
+    {
+        // The coordinator relies on this to end a rendezvous of an abandoned group generation: it closes that
+        // generation's store, and a survivor waiting in it for a lost peer's key fails now, not at the timeout.
+        var master = new TcpStore("127.0.0.1", 0, 2, isMaster: true, TimeSpan.FromSeconds(60));
+        using var client = new TcpStore("127.0.0.1", master.Port, 2, isMaster: false, TimeSpan.FromSeconds(60));
+        var waiting = Task.Factory.StartNew(() => Assert.Throws<TorchException>(() => client.Get("lost-peer-address")), TaskCreationOptions.LongRunning);
+        Thread.Sleep(300);
+        Assert.False(waiting.IsCompleted, "the get returned before the master closed");
+        var clock = Stopwatch.StartNew();
+        master.Dispose();
+        Assert.True(waiting.Wait(TimeSpan.FromSeconds(10)), "the get still waits 10 s after the master closed");
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(5), $"the get failed {clock.Elapsed.TotalSeconds:F1} s after the master closed");
+        Assert.Contains("lost-peer-address", waiting.Result.Message);
+    }
+
+    [Fact]
     public void ClientRaisesWhenNoMasterListens()
     {
         int port;
