@@ -70,6 +70,13 @@ public static partial class torch
         }
     }
 
+    /// <summary>
+    /// The default generator is one per process: threads that seed it and draw from it at once interleave their draws.
+    /// Hold this lock from manual_seed to the last draw (a model's random initialisation) so the result depends on the
+    /// seed only, however many models a process builds at once (in-process replicas, parallel tests).
+    /// </summary>
+    public static readonly Lock DefaultGeneratorLock = new();
+
     /// <summary>Seeds the default CPU generator (torch.manual_seed).</summary>
     public static void manual_seed(long seed)
     {

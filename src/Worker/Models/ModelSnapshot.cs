@@ -13,10 +13,13 @@ public enum TokenizerFamily
 
 /// <summary>
 /// Copies of a model's weights (Hugging Face names) and its config.json text, and which tokenizer files go with
-/// it; disposing frees the copies.
+/// it; disposing frees the copies. <see cref="GenerationConfigJson"/> is the generation_config.json of a model that
+/// generates (null for the classifiers).
 /// </summary>
 public sealed record ModelSnapshot(string ConfigJson, IReadOnlyDictionary<string, torch.Tensor> Weights, TokenizerFamily Tokenizer) : IDisposable
 {
+    public string? GenerationConfigJson { get; init; }
+
     public void Dispose()
     {
         foreach (var tensor in Weights.Values) tensor.Dispose();

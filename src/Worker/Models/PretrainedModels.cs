@@ -26,10 +26,13 @@ public static class PretrainedModels
     /// <summary>A model initialised as transformers' _init_weights does, from the default generator seeded with <paramref name="seed"/>.</summary>
     public static ITaskModel CreateRandom(ModelConfig config, ModelTask task, long seed)
     {
-        torch.manual_seed(seed);
-        var model = Create(config, task);
-        WeightInit.Apply(model.Module, config);
-        return model;
+        lock (torch.DefaultGeneratorLock)
+        {
+            torch.manual_seed(seed);
+            var model = Create(config, task);
+            WeightInit.Apply(model.Module, config);
+            return model;
+        }
     }
 
     /// <summary>The base model's attribute name in task models (transformers' base_model_prefix).</summary>
@@ -97,8 +100,8 @@ public static class PretrainedModels
     }
 
     /// <summary>
-    /// save_pretrained of a snapshot, of any architecture: model.safetensors, config.json, tokenizer files, each written
-    /// atomically. <paramref name="doLowerCase"/> only matters for WordPiece defaults.
+    /// save_pretrained of a snapshot, of any architecture: model.safetensors, config.json, generation_config.json (a
+    /// model that generates), tokenizer files, each written atomically. <paramref name="doLowerCase"/> only matters for WordPiece defaults.
     /// </summary>
     public static void Save(ModelSnapshot snapshot, string folder, string? tokenizerSource = null, bool? doLowerCase = null)
     {
@@ -106,6 +109,8 @@ public static class PretrainedModels
         SafetensorsWriter.Write(Path.Combine(folder, CheckpointTensors.SingleFile), snapshot.Weights, SafetensorsWriter.DefaultMetadata);
         var config = System.Text.Encoding.UTF8.GetBytes(snapshot.ConfigJson);
         DurableFile.Write(Path.Combine(folder, ModelConfig.FileName), s => s.Write(config));
+        if (snapshot.GenerationConfigJson is { } generation)
+            DurableFile.Write(Path.Combine(folder, Generation.GenerationConfigFile.FileName), s => s.Write(System.Text.Encoding.UTF8.GetBytes(generation)));
         if (snapshot.Tokenizer == TokenizerFamily.SentencePiece)
         {
             if (tokenizerSource is not null) T5.T5Pretrained.CopyTokenizerFiles(tokenizerSource, folder);

@@ -14,11 +14,6 @@ namespace Orchestrator.Worker.Training;
 /// </summary>
 public sealed class ModelReplica : IDisposable
 {
-    // Weight initialisation draws from the default generator: replicas built in one process at once
-    // would interleave their draws. Building under one lock, each after manual_seed, makes every replica
-    // start from the same weights (rank 0's are broadcast as well, for replicas in other processes).
-    private static readonly Lock ModelBuildLock = new();
-
     private readonly ReplicaSettings settings;
     private readonly Collectives collectives;
     private readonly torch.optim.FlatParameters flat;
@@ -30,7 +25,9 @@ public sealed class ModelReplica : IDisposable
     {
         this.settings = settings;
         this.collectives = collectives;
-        lock (ModelBuildLock)
+        // Weight initialisation draws from the default generator: building under its lock, after manual_seed, makes
+        // every replica in this process start from the same weights (rank 0's are broadcast as well, for the others).
+        lock (torch.DefaultGeneratorLock)
         {
             torch.manual_seed(settings.Seed);
             Model = LoadModel(settings, logger);

@@ -13,6 +13,7 @@ namespace Orchestrator.Coordinator.Tests.Run;
 /// one worker with batch 2b, and generated answers (predict_with_generate) are gathered across the workers without
 /// the sampler's repeat, so exact match and F1 equal one worker's. The best checkpoint is picked by eval_loss.
 /// </summary>
+[Collection(TrainingRunsCollection.Name)]
 public sealed class Seq2SeqRunTests(ITestOutputHelper output)
 {
     [Fact]
@@ -37,6 +38,12 @@ public sealed class Seq2SeqRunTests(ITestOutputHelper output)
         Assert.True(moved > 1e-3, $"training changed the weights by only {moved:E3}");
         // save_pretrained of T5: shared.weight once, the tokenizer beside it, loadable again.
         Assert.True(File.Exists(Path.Combine(two.OutputDir!, "model", "spiece.model")));
+        // generation_config.json as GenerationConfig.from_model_config writes it, read back as the generation defaults.
+        var generationConfig = JsonNode.Parse(File.ReadAllText(Path.Combine(two.OutputDir!, "model", "generation_config.json")))!.AsObject();
+        Assert.Equal(["_from_model_config", "decoder_start_token_id", "eos_token_id", "pad_token_id", "transformers_version"],
+            generationConfig.Select(p => p.Key).Order(StringComparer.Ordinal));
+        Assert.Equal((0, 1, 0), ((int)generationConfig["decoder_start_token_id"]!, (int)generationConfig["eos_token_id"]!, (int)generationConfig["pad_token_id"]!));
+        Assert.Equal(1, Orchestrator.Worker.Generation.GenerationConfigFile.Read(Path.Combine(two.OutputDir!, "model")).Options.NumBeams);
         using (torch.NewDisposeScope())
         using (T5Pretrained.Load(Path.Combine(two.OutputDir!, "model"))) { }
 

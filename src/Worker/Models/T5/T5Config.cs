@@ -163,6 +163,23 @@ public sealed class T5Config
         return new JsonObject(o.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => KeyValuePair.Create(p.Key, p.Value?.DeepClone())));
     }
 
+    /// <summary>
+    /// generation_config.json as save_pretrained writes it for a T5 whose folder had none
+    /// (GenerationConfig.from_model_config): the token ids generation starts, ends and pads with.
+    /// </summary>
+    public string GenerationConfigJson()
+    {
+        var o = new JsonObject
+        {
+            ["_from_model_config"] = true,
+            ["decoder_start_token_id"] = DecoderStartTokenId,
+            ["eos_token_id"] = EosTokenId,
+            ["pad_token_id"] = PadTokenId,
+            ["transformers_version"] = ModelConfig.TransformersVersion,
+        };
+        return o.ToJsonString(new JsonSerializerOptions { WriteIndented = true }) + "\n";
+    }
+
     public string ToJsonString() =>
         ToJson().ToJsonString(new JsonSerializerOptions { WriteIndented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }) + "\n";
 }

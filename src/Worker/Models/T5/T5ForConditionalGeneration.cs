@@ -102,7 +102,10 @@ public sealed class T5ForConditionalGeneration : Module, Generation.IEncoderDeco
     {
         using var scope = torch.NewDisposeScope();
         var weights = state_dict().ToDictionary(kv => kv.Key, kv => kv.Value.contiguous().clone().DetachFromDisposeScope());
-        return new ModelSnapshot(Config.ToJsonString(), weights, TokenizerFamily.SentencePiece);
+        return new ModelSnapshot(Config.ToJsonString(), weights, TokenizerFamily.SentencePiece)
+        {
+            GenerationConfigJson = Config.GenerationConfigJson(),
+        };
     }
 
     // ---- IEncoderDecoderModel: what generation needs
