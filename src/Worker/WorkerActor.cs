@@ -230,6 +230,10 @@ public sealed class WorkerActor : ReceiveActor, IWithTimers
             replica.LoadOptimizer(Path.Combine(restore.CheckpointDirectory, CheckpointSnapshot.OptimizerFile));
             if (restore.RngState is not null) replica.SetRngState(restore.RngState);
         }
+        // Every rank, in the same order: the evaluation's collectives once, at the size of this rank's evaluation shard.
+        var validation = data.Data.Validation;
+        ShardEvaluator.WarmUp(collectives, (validation.Count + init.WorldSize - 1) / init.WorldSize,
+            validation.Select(e => e.InputIds.Length).DefaultIfEmpty(0).Max());
         logger.Information("Worker {Rank} of {WorldSize} on {Device} ready at step {Step} (group generation {Generation})",
             rank, init.WorldSize, device, replica.CompletedSteps, init.Generation);
         return new WorkerReady(rank, init.Generation, replica.CompletedSteps);
