@@ -682,9 +682,9 @@ public sealed class CoordinatorActor : ReceiveActor, IWithTimers
         return losses.Count == 0 ? null : losses.Average();
     }
 
-    private void StopWorkers(string reason)
+    private void StopWorkers(string reason, bool runFailed = false)
     {
-        foreach (var worker in members.Keys) worker.Tell(new StopWorker(reason));
+        foreach (var worker in members.Keys) worker.Tell(new StopWorker(reason, runFailed));
     }
 
     private void Fail(string reason)
@@ -692,7 +692,7 @@ public sealed class CoordinatorActor : ReceiveActor, IWithTimers
         if (finished) return;
         finished = true;
         log.Error("Run failed: {Reason}", reason);
-        StopWorkers($"the run failed: {reason}");
+        StopWorkers($"the run failed: {reason}", runFailed: true);
         completion.TrySetException(new RunFailedException(reason));
         Context.Stop(Self);
     }

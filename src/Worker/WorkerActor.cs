@@ -71,13 +71,14 @@ public sealed class WorkerActor : ReceiveActor, IWithTimers
         Receive<StopWorker>(stop =>
         {
             logger.Information("Worker on {Device} stopping: {Reason}", device, stop.Reason);
+            Context.System.EventStream.Publish(new WorkerStopping(device, RunCompleted: !stop.RunFailed, stop.Reason));
             Context.Stop(Self);
         });
         Receive<Terminated>(terminated =>
         {
             if (!terminated.ActorRef.Equals(coordinator)) return;
             logger.Warning("The coordinator is gone; worker on {Device} stopping", device);
-            Context.System.EventStream.Publish(new CoordinatorLost(device));
+            Context.System.EventStream.Publish(new WorkerStopping(device, RunCompleted: false, "the coordinator is gone"));
             Context.Stop(Self);
         });
     }

@@ -78,15 +78,19 @@ public sealed record WeightsLoaded(int Rank) : IClusterMessage;
 public sealed record WorkerFailed(int Rank, string Request, string Error, int? Generation = null) : IClusterMessage;
 
 /// <summary>
-/// Published on the actor system's event stream (never sent over the network) by a worker actor that stops because
-/// its coordinator is gone. The worker process then ends with a failure code, so its supervisor (a Job's restart
-/// policy, the local launcher) starts it again to rejoin a restarted coordinator; the event reaches the process's
-/// guard before the worker's Terminated does.
+/// Published on the actor system's event stream (never sent over the network) by a worker actor as it stops, so the
+/// worker process knows how to end: <paramref name="RunCompleted"/> when the coordinator said the run is complete
+/// (exit 0), false when the run failed or the coordinator is gone (exit 1: the Job's restart policy or the local
+/// launcher starts the process again, to rejoin a restarted coordinator). It reaches the process's guard before
+/// the worker's Terminated does.
 /// </summary>
-public sealed record CoordinatorLost(string Device);
+public sealed record WorkerStopping(string Device, bool RunCompleted, string Reason);
 
-/// <summary>The run is over: the worker stops (a worker process ends once its last worker actor has stopped).</summary>
-public sealed record StopWorker(string Reason) : IClusterMessage;
+/// <summary>
+/// The run is over for this worker: it stops (a worker process ends once its last worker actor has stopped).
+/// <paramref name="RunFailed"/>: the run ended in a failure, so the process exits with a failure code.
+/// </summary>
+public sealed record StopWorker(string Reason, bool RunFailed = false) : IClusterMessage;
 
 // ---- not messages: what a worker builds from PrepareData -----------------------------------------------------
 

@@ -7,12 +7,12 @@ namespace Orchestrator.Coordinator.Cluster;
 
 /// <summary>
 /// The root of a worker process: once this node is a cluster member it starts one <see cref="WorkerActor"/> per
-/// device, and it ends the process (through <paramref name="exit"/>) when there is nothing left to do: every worker
-/// actor stopped because the run is over (0); the coordinator's member became unreachable or was removed, or a worker
-/// actor lost its coordinator (it died or the connection was cut: 1); this node was removed from the cluster (the
-/// coordinator downed it as unreachable: 1). So no worker process outlives its coordinator, and one that ends without
-/// the run ending exits with a failure code: the Job's restart policy (or the local launcher) starts it again and it
-/// joins as a replacement.
+/// device, and it ends the process (through <paramref name="exit"/>) when there is nothing left to do. Exit code 0
+/// only when the coordinator said the run is complete (its worker actors stopped, or the coordinator then left);
+/// 1 in every other case: the run failed, the coordinator became unreachable or left without saying so, a worker
+/// actor lost its coordinator, or this node was downed (the coordinator found it unreachable). So no worker process
+/// outlives its coordinator, and one that ends without a completed run exits with a failure code: the Job's restart
+/// policy (or the local launcher) starts it again and it joins as a replacement.
 /// </summary>
 public sealed class WorkerProcessGuard : ReceiveActor
 {
@@ -20,6 +20,7 @@ public sealed class WorkerProcessGuard : ReceiveActor
     private readonly TaskCompletionSource<int> exit;
     private readonly ILogger log;
     private readonly HashSet<IActorRef> workers = [];
+    private bool runCompleted;
 
     public WorkerProcessGuard(IReadOnlyList<string> devices, WorkerDataLoader loadData, string coordinatorAddress, string publicHost, ILogger log,
         TaskCompletionSource<int> exit)
@@ -52,13 +53,17 @@ public sealed class WorkerProcessGuard : ReceiveActor
             if (removed.Member.UniqueAddress.Equals(cluster.SelfUniqueAddress))
                 Exit(1, "this worker node was removed from the cluster");
             else if (removed.Member.HasRole(ClusterHosting.CoordinatorRole))
-                Exit(workers.Count == 0 ? 0 : 1, $"the coordinator {removed.Member.Address} left the cluster");
+                Exit(runCompleted ? 0 : 1, $"the coordinator {removed.Member.Address} left the cluster");
         });
-        Receive<CoordinatorLost>(lost => Exit(1, $"the worker on {lost.Device} lost its coordinator"));
+        Receive<WorkerStopping>(stopping =>
+        {
+            if (stopping.RunCompleted) runCompleted = true;
+            else Exit(1, $"the worker on {stopping.Device} stopped: {stopping.Reason}");
+        });
         Receive<Terminated>(terminated =>
         {
             workers.Remove(terminated.ActorRef);
-            if (workers.Count == 0) Exit(0, "every worker actor has stopped");
+            if (workers.Count == 0) Exit(runCompleted ? 0 : 1, "every worker actor has stopped");
         });
         Receive<ClusterEvent.IClusterDomainEvent>(_ => { });
     }
@@ -75,7 +80,7 @@ public sealed class WorkerProcessGuard : ReceiveActor
     {
         cluster.Subscribe(Self, ClusterEvent.SubscriptionInitialStateMode.InitialStateAsEvents,
             typeof(ClusterEvent.MemberUp), typeof(ClusterEvent.UnreachableMember), typeof(ClusterEvent.MemberRemoved));
-        Context.System.EventStream.Subscribe(Self, typeof(CoordinatorLost));
+        Context.System.EventStream.Subscribe(Self, typeof(WorkerStopping));
     }
 
     protected override void PostStop()
