@@ -23,7 +23,8 @@ nuget=${NUGET_PACKAGES:-$HOME/.nuget/packages}
 
 mkdir -p "$scratch/src"
 # Everything but build outputs (node_modules of the parity tests included: prepare-test-tools made them).
-tar -C "$repo" --exclude=./.git --exclude='*/bin' --exclude='*/obj' --exclude=./src/Torch/native/build \
+# Only .NET's bin/ and obj/: node_modules keeps its own bin/ folders (onnxruntime's native binding lives in one).
+tar -C "$repo" --exclude=./.git --exclude='*/bin/Release' --exclude='*/bin/Debug' --exclude='*/obj' --exclude=./src/Torch/native/build \
     --exclude=./runs --exclude='*/TestResults' -cf - . | tar -C "$scratch/src" -xf -
 dotnet restore "$scratch/src/Orchestrator.sln" --nologo -v quiet
 

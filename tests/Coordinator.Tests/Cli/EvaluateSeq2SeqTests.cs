@@ -59,7 +59,9 @@ public sealed class EvaluateSeq2SeqTests(TrainedSeq2SeqRun run, Xunit.Abstractio
         Assert.True(metrics["exact_match"] > 0, $"the run answered nothing right (exact_match {metrics["exact_match"]}): the comparison would prove little");
         Assert.Equal(metrics["exact_match"], json.GetProperty("exact_match").GetDouble());
         Assert.Equal(metrics["f1"], json.GetProperty("f1").GetDouble());
-        Assert.Equal(metrics["loss"], json.GetProperty("eval_loss").GetDouble(), 5);
+        // Within 1e-6, not "to 5 decimals": the sums of two ranks and of one process differ in the last bits (7e-8 on
+        // libtorch 2.6), which can straddle a rounding boundary.
+        Assert.Equal(metrics["loss"], json.GetProperty("eval_loss").GetDouble(), 1e-6);
         Assert.Equal(24, json.GetProperty("examples").GetInt32());
     }
 

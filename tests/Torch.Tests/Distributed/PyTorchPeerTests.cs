@@ -16,7 +16,10 @@ public class PyTorchPeerTests
         import datetime, json, sys
         import torch, torch.distributed as dist
         timeout = datetime.timedelta(seconds=20)
-        store = dist.TCPStore("127.0.0.1", int(sys.argv[1]), 2, False, timeout=timeout)
+        try:  # PyTorch 2.4+ defaults to the libuv client, which Debian's build lacks; 1.13 has no such option
+            store = dist.TCPStore("127.0.0.1", int(sys.argv[1]), 2, False, timeout=timeout, use_libuv=False)
+        except TypeError:
+            store = dist.TCPStore("127.0.0.1", int(sys.argv[1]), 2, False, timeout=timeout)
         group = dist.ProcessGroupGloo(dist.PrefixStore("gen-1", store), 1, 2, timeout)
         summed = torch.tensor([10.0, 20.0, 30.0])
         group.allreduce([summed]).wait()

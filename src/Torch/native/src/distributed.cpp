@@ -214,10 +214,15 @@ ORC_API StoreBox* orc_tcpstore_create(const char* host, int32_t port, int32_t wo
   // but PyTorch was build without libuv support"): keep the classic server, as 1.13 has.
   options.useLibUV = false;
 #endif
+#if TORCH_VERSION_MAJOR >= 2
+  // 2.x retries a refused connect with backoff until the timeout itself.
+  options.timeout = milliseconds(timeout_ms);
+#else
   // 1.13 retries a refused connect once a second and counts whole seconds, giving up about a
   // second early (a 500 ms timeout never retries at all). Connect with the timeout rounded up to
   // whole seconds plus one, then apply the exact timeout to gets and waits.
   options.timeout = milliseconds(((timeout_ms + 999) / 1000 + 1) * 1000);
+#endif
   auto store = c10::make_intrusive<c10d::TCPStore>(host ? host : "127.0.0.1", options);
   store->setTimeout(milliseconds(timeout_ms));
   return new StoreBox{store, timeout_ms};
@@ -228,11 +233,15 @@ ORC_API void orc_tcpstore_wait_workers(StoreBox* s) {
   ORC_TRY
   auto* tcp = dynamic_cast<c10d::TCPStore*>(s->store.get());
   if (!tcp) throw std::invalid_argument("not a TCPStore");
-  // 1.13's waitForWorkers gives up silently at the timeout; tell the caller instead.
+  // 1.13's waitForWorkers gives up silently at the timeout, 2.x throws its own message: the same error from both.
+  const auto failure = "TCPStore: not every worker connected within " + std::to_string(s->timeout_ms) + " ms";
   const auto start = std::chrono::steady_clock::now();
-  tcp->waitForWorkers();
-  if (std::chrono::steady_clock::now() - start >= milliseconds(s->timeout_ms))
-    throw std::runtime_error("TCPStore: not every worker connected within " + std::to_string(s->timeout_ms) + " ms");
+  try {
+    tcp->waitForWorkers();
+  } catch (const c10::Error& error) {
+    throw std::runtime_error(failure + " (" + error.what_without_backtrace() + ")");
+  }
+  if (std::chrono::steady_clock::now() - start >= milliseconds(s->timeout_ms)) throw std::runtime_error(failure);
   return;
   ORC_CATCH()
 }
