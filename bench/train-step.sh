@@ -22,4 +22,5 @@ if [ "$torchsharp" = 1 ]; then
     "$(dotnet "$folder/TorchSharpBert.dll" logits mini "$work")"
   args+=(--torchsharp "$folder")
 fi
-dotnet run --project bench/Orchestrator.Bench -c Release -- train-step "${args[@]}"
+# BENCH_NO_RESTORE=1 where NuGet cannot restore (deploy/images/test-libtorch2.sh: the suite's build already restored it).
+dotnet run ${BENCH_NO_RESTORE:+--no-restore} --project bench/Orchestrator.Bench -c Release -- train-step "${args[@]}"

@@ -40,5 +40,6 @@ run() {
 run sh -c 'python3 -c "import torch; print(\"PyTorch\", torch.__version__)"; dotnet --version'
 run dotnet test Orchestrator.sln -c Release --no-restore "$@"
 if [ "$bench" = yes ]; then
-  run bash bench/train-step.sh --sizes mini,base --seqs 32,128
+  # Ours against PyTorch 2.6 on the same libtorch; TorchSharp (its own libtorch, patched with patchelf) is the host bench's peer.
+  run env BENCH_NO_RESTORE=1 bash bench/train-step.sh --no-torchsharp --sizes mini,base --seqs 32,128
 fi
