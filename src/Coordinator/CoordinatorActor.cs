@@ -321,7 +321,6 @@ public sealed class CoordinatorActor : ReceiveActor, IWithTimers
             members.Remove(extra);
         }
         groupFormed = true;
-        var threads = Math.Max(1, Environment.ProcessorCount / Math.Max(1, ranks.Select(r => members[r!].Host).Count(h => h == members[ranks[0]!].Host)));
         for (var rank = 0; rank < WorldSize; rank++)
         {
             var member = members[ranks[rank]!];
@@ -331,7 +330,7 @@ public sealed class CoordinatorActor : ReceiveActor, IWithTimers
                 ? new WorkerRestore(checkpoint.FullPath, checkpoint.State.GlobalStep, checkpoint.State.RngStates.FirstOrDefault(s => s.Rank == rank)?.State)
                 : null;
             ranks[rank]!.Tell(new InitializeWorker(rank, WorldSize, generation, run.StoreHost, store?.Port ?? 0, run.CollectiveTimeout, restore,
-                IntraOpThreads: threads));
+                WorkersOnHost: ranks.Count(r => members[r!].Host == member.Host)));
         }
     }
 

@@ -19,6 +19,15 @@ public static class ComputeThreads
     }
 
     /// <summary>
+    /// libtorch's intra-op threads for one of <paramref name="sharers"/> compute threads on this machine:
+    /// OMP_NUM_THREADS when it is set (PyTorch and torchrun respect it too), else an equal share of the cores.
+    /// </summary>
+    public static int Budget(int sharers = 1) =>
+        int.TryParse(Environment.GetEnvironmentVariable("OMP_NUM_THREADS"), out var n) && n > 0
+            ? n
+            : Math.Max(1, Environment.ProcessorCount / Math.Max(1, sharers));
+
+    /// <summary>
     /// Settings for the calling thread, which is about to compute: libtorch's intra-op threads (an OpenMP setting,
     /// kept per thread) and a single-threaded OpenBLAS (process-wide) unless configured otherwise.
     /// </summary>

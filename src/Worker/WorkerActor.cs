@@ -132,7 +132,8 @@ public sealed class WorkerActor : ReceiveActor, IWithTimers
 
     private void OnInitialize(InitializeWorker init)
     {
-        compute ??= new ComputeThread($"worker-{device}-compute", init.IntraOpThreads);
+        // Its share of this machine's cores (OMP_NUM_THREADS when set), counted here: the coordinator's machine may differ.
+        compute ??= new ComputeThread($"worker-{device}-compute", Orchestrator.Torch.ComputeThreads.Budget(init.WorkersOnHost));
         // Abort the previous group (if any) now, from the mailbox: its collectives must not wait out their timeout.
         collectives.Abort();
         generation = init.Generation;

@@ -20,12 +20,12 @@ public sealed record DataPrepared(string Device, string DataFingerprint) : IClus
 /// <summary>
 /// Join process group <paramref name="Generation"/> (keys under its own prefix in the coordinator's store) and
 /// build the replica; restore a checkpoint's weights, optimizer and RNG state if given. A worker that already had
-/// a replica (a group re-formed after a lost worker) drops it first. IntraOpThreads is this worker's share of the
-/// cores for libtorch's kernels.
+/// a replica (a group re-formed after a lost worker) drops it first. WorkersOnHost is how many ranks share this
+/// worker's machine: each takes its share of the cores for libtorch's kernels.
 /// </summary>
 public sealed record InitializeWorker(
     int Rank, int WorldSize, int Generation, string StoreHost, int StorePort, TimeSpan CollectiveTimeout,
-    WorkerRestore? Restore, int IntraOpThreads) : IClusterMessage;
+    WorkerRestore? Restore, int WorkersOnHost) : IClusterMessage;
 
 /// <summary>Where a replica continues from: the checkpoint folder, the step, and this rank's RNG stream.</summary>
 public sealed record WorkerRestore(string CheckpointDirectory, long CompletedSteps, byte[]? RngState) : IClusterMessage;

@@ -26,6 +26,27 @@ public class RuntimeInfoTests
     }
 
     [Fact]
+    public void A_compute_threads_budget_is_OMP_NUM_THREADS_when_set_else_a_share_of_the_cores()
+    {
+        var original = Environment.GetEnvironmentVariable("OMP_NUM_THREADS");
+        try
+        {
+            Environment.SetEnvironmentVariable("OMP_NUM_THREADS", null);
+            Assert.Equal(Environment.ProcessorCount, ComputeThreads.Budget());
+            Assert.Equal(Math.Max(1, Environment.ProcessorCount / 2), ComputeThreads.Budget(2));
+            Assert.Equal(1, ComputeThreads.Budget(Environment.ProcessorCount + 1));
+            Environment.SetEnvironmentVariable("OMP_NUM_THREADS", "3");
+            Assert.Equal(3, ComputeThreads.Budget(2));
+            Environment.SetEnvironmentVariable("OMP_NUM_THREADS", "zero");
+            Assert.Equal(Environment.ProcessorCount, ComputeThreads.Budget());
+        }
+        finally
+        {
+            Environment.SetEnvironmentVariable("OMP_NUM_THREADS", original);
+        }
+    }
+
+    [Fact]
     public void CaptureReportsThreadsDevicesAndBackends()
     {
         var info = RuntimeInfo.Capture();

@@ -54,8 +54,7 @@ public static class PredictCommand
                 return RunHost.BadInput;
             }
             // libtorch takes the cores (OMP_NUM_THREADS when set); OpenBLAS stays single-threaded (the thread trap).
-            var threads = int.TryParse(Environment.GetEnvironmentVariable("OMP_NUM_THREADS"), out var n) && n > 0 ? n : Environment.ProcessorCount;
-            ComputeThreads.Use(threads);
+            ComputeThreads.Use(ComputeThreads.Budget());
             return Run(settings, Console.In, Console.Out, Console.Error);
         });
         return command;

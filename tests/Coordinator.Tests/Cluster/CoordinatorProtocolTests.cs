@@ -91,6 +91,7 @@ public sealed class CoordinatorProtocolTests : Akka.TestKit.Xunit2.TestKit, IDis
         Assert.Equal([0, 1], new[] { initA.Rank, initB.Rank }.Order());
         Assert.Equal((0, 0), (initA.Generation, initB.Generation));
         Assert.True(initA.StorePort > 0 && initA.StorePort == initB.StorePort);
+        Assert.Equal((2, 2), (initA.WorkersOnHost, initB.WorkersOnHost));  // both on 127.0.0.1: each takes half the cores
         a.Reply(new WorkerReady(initA.Rank, 0, 0));
         b.Reply(new WorkerReady(initB.Rank, 0, 0));
         var segmentA = a.ExpectMsg<TrainSegment>();
