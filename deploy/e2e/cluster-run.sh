@@ -57,6 +57,17 @@ if [ -f "$checkpoint" ] && [ "$(podman inspect -f '{{.State.Running}}' "$tag-wor
   killed=$(now)
   steps_before=$(podman logs "$tag-coordinator-b" 2>&1 | wc -l)
   start_worker worker-b1-replacement 1 "$cluster_b" "${restart_on_failure[@]}"
+  # Training resumes when the coordinator reports the next group generation formed. The log goes to a file
+  # first: `podman logs | grep -q` would fail under pipefail when grep stops reading early.
+  coordinator_log=$(mktemp)
+  resumed=""
+  while [ "$(podman inspect -f '{{.State.Running}}' "$tag-coordinator-b")" = true ]; do
+    podman logs "$tag-coordinator-b" > "$coordinator_log" 2>&1 || true
+    if grep -qs 'Process group generation [1-9][0-9]* formed' "$coordinator_log"; then resumed=$(seconds_since "$killed"); break; fi
+    sleep 0.5
+  done
+  rm -f "$coordinator_log"
+  [ -z "$resumed" ] || say "figure: worker kill -9 to training resumed (next group generation formed): $resumed s"
   code=$(wait_exit "$tag-coordinator-b")
   say "figure: worker kill -9 to run finished: $(seconds_since "$killed") s"
   if [ "$code" = 0 ] && [ "$(model_hash "$cluster_b")" = "$(model_hash "$cluster_a")" ] && [ -n "$(model_hash "$cluster_a")" ]; then
