@@ -89,8 +89,7 @@ public sealed class CoordinatorActor : ReceiveActor, IWithTimers
 
     protected override void PreStart()
     {
-        if (WorldSize > 1)
-            store = new TcpStore(run.StoreHost, 0, worldSize: 0, isMaster: true, run.CollectiveTimeout);
+        if (WorldSize > 1) store = NewStore();
         Timers.StartSingleTimer("workers-join", WorkersDidNotJoin.Instance, run.WorkerJoinTimeout);
         log.Information("Run {RunId}: waiting for {Workers} workers; {TotalSteps} steps ({StepsPerEpoch} per epoch, {Epochs} epochs), resuming at step {Step}",
             run.Folder.RunId, WorldSize, run.Plan.TotalSteps, run.Plan.StepsPerEpoch, run.Plan.Epochs, globalStep);
@@ -111,10 +110,13 @@ public sealed class CoordinatorActor : ReceiveActor, IWithTimers
     {
         if (store is null) return;
         var abandoned = store;
-        store = new TcpStore(run.StoreHost, 0, worldSize: 0, isMaster: true, run.CollectiveTimeout);
+        store = NewStore();
         abandoned.Dispose();
         log.Debug("Group generation {Generation} rendezvouses in a new store on port {Port}", generation, store.Port);
     }
+
+    /// <summary>The c10d TCPStore the workers rendezvous in, on a free port.</summary>
+    private TcpStore NewStore() => new(run.StoreHost, 0, worldSize: 0, isMaster: true, run.CollectiveTimeout);
 
     /// <summary>The TCPStore's port, for tests and the local launcher's log.</summary>
     public int StorePort => store?.Port ?? 0;

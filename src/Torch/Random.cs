@@ -70,12 +70,22 @@ public static partial class torch
         }
     }
 
+    // The default generator is one per process: threads that seed it and draw from it at once interleave their draws.
+    private static readonly Lock DefaultGeneratorLock = new();
+
     /// <summary>
-    /// The default generator is one per process: threads that seed it and draw from it at once interleave their draws.
-    /// Hold this lock from manual_seed to the last draw (a model's random initialisation) so the result depends on the
-    /// seed only, however many models a process builds at once (in-process replicas, parallel tests).
+    /// Runs <paramref name="build"/> (a model's random initialisation) with the default generator seeded with
+    /// <paramref name="seed"/> and held from the seeding to the last draw, so the result depends on the seed only,
+    /// however many models a process builds at once (in-process replicas, parallel tests). Reentrant.
     /// </summary>
-    public static readonly Lock DefaultGeneratorLock = new();
+    public static T WithSeed<T>(long seed, Func<T> build)
+    {
+        lock (DefaultGeneratorLock)
+        {
+            manual_seed(seed);
+            return build();
+        }
+    }
 
     /// <summary>Seeds the default CPU generator (torch.manual_seed).</summary>
     public static void manual_seed(long seed)

@@ -26,13 +26,12 @@ public static class PretrainedModels
     /// <summary>A model initialised as transformers' _init_weights does, from the default generator seeded with <paramref name="seed"/>.</summary>
     public static ITaskModel CreateRandom(ModelConfig config, ModelTask task, long seed)
     {
-        lock (torch.DefaultGeneratorLock)
+        return torch.WithSeed(seed, () =>
         {
-            torch.manual_seed(seed);
             var model = Create(config, task);
             WeightInit.Apply(model.Module, config);
             return model;
-        }
+        });
     }
 
     /// <summary>The base model's attribute name in task models (transformers' base_model_prefix).</summary>
@@ -107,10 +106,10 @@ public static class PretrainedModels
     {
         Directory.CreateDirectory(folder);
         SafetensorsWriter.Write(Path.Combine(folder, CheckpointTensors.SingleFile), snapshot.Weights, SafetensorsWriter.DefaultMetadata);
-        var config = System.Text.Encoding.UTF8.GetBytes(snapshot.ConfigJson);
-        DurableFile.Write(Path.Combine(folder, ModelConfig.FileName), s => s.Write(config));
-        if (snapshot.GenerationConfigJson is { } generation)
-            DurableFile.Write(Path.Combine(folder, Generation.GenerationConfigFile.FileName), s => s.Write(System.Text.Encoding.UTF8.GetBytes(generation)));
+        void WriteText(string name, string text) =>
+            DurableFile.Write(Path.Combine(folder, name), s => s.Write(System.Text.Encoding.UTF8.GetBytes(text)));
+        WriteText(ModelConfig.FileName, snapshot.ConfigJson);
+        if (snapshot.GenerationConfigJson is { } generation) WriteText(Generation.GenerationConfigFile.FileName, generation);
         if (snapshot.Tokenizer == TokenizerFamily.SentencePiece)
         {
             if (tokenizerSource is not null) T5.T5Pretrained.CopyTokenizerFiles(tokenizerSource, folder);

@@ -25,13 +25,9 @@ public sealed class ModelReplica : IDisposable
     {
         this.settings = settings;
         this.collectives = collectives;
-        // Weight initialisation draws from the default generator: building under its lock, after manual_seed, makes
-        // every replica in this process start from the same weights (rank 0's are broadcast as well, for the others).
-        lock (torch.DefaultGeneratorLock)
-        {
-            torch.manual_seed(settings.Seed);
-            Model = LoadModel(settings, logger);
-        }
+        // Weight initialisation draws from the default generator: seeded and held for the build, every replica in
+        // this process starts from the same weights (rank 0's are broadcast as well, for the others).
+        Model = torch.WithSeed(settings.Seed, () => LoadModel(settings, logger));
         var groups = torch.optim.WeightDecayGroups(Model.Module.named_parameters(), settings.WeightDecay);
         flat = new torch.optim.FlatParameters(groups);
         optimizer = new torch.optim.AdamW(flat, settings.PeakLearningRate, (settings.AdamBeta1, settings.AdamBeta2), settings.AdamEpsilon, settings.WeightDecay);

@@ -50,6 +50,15 @@ public sealed class CoordinatorProtocolTests : Akka.TestKit.Xunit2.TestKit, IDis
         return prepare;
     }
 
+    /// <summary>Two probes join; returns them with the InitializeWorker of generation 0 each was sent.</summary>
+    private (TestProbe A, TestProbe B, InitializeWorker InitA, InitializeWorker InitB) TwoWorkersJoin(IActorRef coordinator)
+    {
+        var (a, b) = (CreateTestProbe(), CreateTestProbe());
+        Join(a, coordinator);
+        Join(b, coordinator);
+        return (a, b, a.ExpectMsg<InitializeWorker>(), b.ExpectMsg<InitializeWorker>());
+    }
+
     private async Task<string> FailureOf()
     {
         var error = await Assert.ThrowsAsync<RunFailedException>(() => completion.Task.WaitAsync(TimeSpan.FromSeconds(30)));
@@ -83,11 +92,7 @@ public sealed class CoordinatorProtocolTests : Akka.TestKit.Xunit2.TestKit, IDis
     public void A_lost_worker_aborts_the_group_and_a_replacement_forms_the_next_generation_from_the_last_checkpoint()
     {
         var coordinator = Coordinator();
-        var (a, b) = (CreateTestProbe(), CreateTestProbe());
-        Join(a, coordinator);
-        Join(b, coordinator);
-        var initA = a.ExpectMsg<InitializeWorker>();
-        var initB = b.ExpectMsg<InitializeWorker>();
+        var (a, b, initA, initB) = TwoWorkersJoin(coordinator);
         Assert.Equal([0, 1], new[] { initA.Rank, initB.Rank }.Order());
         Assert.Equal((0, 0), (initA.Generation, initB.Generation));
         Assert.True(initA.StorePort > 0 && initA.StorePort == initB.StorePort);
@@ -120,11 +125,7 @@ public sealed class CoordinatorProtocolTests : Akka.TestKit.Xunit2.TestKit, IDis
     public void A_replacement_lost_while_the_group_forms_leaves_a_stale_failure_and_the_next_generation_forms_in_a_new_store()
     {
         var coordinator = Coordinator();
-        var (a, b) = (CreateTestProbe(), CreateTestProbe());
-        Join(a, coordinator);
-        Join(b, coordinator);
-        var init0 = a.ExpectMsg<InitializeWorker>();
-        b.ExpectMsg<InitializeWorker>();
+        var (a, b, init0, _) = TwoWorkersJoin(coordinator);
 
         Sys.Stop(b.Ref);  // lost before generation 0 formed
         Assert.Equal(0, a.ExpectMsg<AbortGroup>().Generation);
@@ -161,11 +162,7 @@ public sealed class CoordinatorProtocolTests : Akka.TestKit.Xunit2.TestKit, IDis
     public void A_failure_while_the_group_forms_waits_for_a_lost_peer_instead_of_failing_the_run()
     {
         var coordinator = Coordinator();
-        var (a, b) = (CreateTestProbe(), CreateTestProbe());
-        Join(a, coordinator);
-        Join(b, coordinator);
-        var init = a.ExpectMsg<InitializeWorker>();
-        b.ExpectMsg<InitializeWorker>();
+        var (a, b, init, _) = TwoWorkersJoin(coordinator);
         coordinator.Tell(new WorkerFailed(init.Rank, nameof(InitializeWorker), "Connection reset by peer", Generation: 0), a.Ref);
         Assert.Equal(0, a.ExpectMsg<AbortGroup>().Generation);
         Sys.Stop(b.Ref);  // the peer it could not reach is reported lost
@@ -191,11 +188,7 @@ public sealed class CoordinatorProtocolTests : Akka.TestKit.Xunit2.TestKit, IDis
     public async Task A_lost_worker_beyond_max_failures_fails_the_run_and_stops_the_others()
     {
         var coordinator = Coordinator(maxFailures: 0);
-        var (a, b) = (CreateTestProbe(), CreateTestProbe());
-        Join(a, coordinator);
-        Join(b, coordinator);
-        a.ExpectMsg<InitializeWorker>();
-        b.ExpectMsg<InitializeWorker>();
+        var (a, b, _, _) = TwoWorkersJoin(coordinator);
         Sys.Stop(b.Ref);
         Assert.Contains("--max-failures 0 is used up", await FailureOf());
         a.FishForMessage(m => m is StopWorker);

@@ -21,18 +21,26 @@ public sealed class DefaultRunTests(ITestOutputHelper output) : IDisposable
 
     public void Dispose() => _temp.Dispose();
 
-    [Fact]
-    public async Task The_embedded_default_run_learns_the_bundled_data_and_leaves_a_complete_run_folder()
+    /// <summary>`orchestrator train [options] --output RUN` from an empty working directory; it must succeed.</summary>
+    private async Task<(ProcessOutcome Outcome, string WorkingDirectory, string Run)> TrainDefaultAsync(string name, TimeSpan timeout,
+        params string[] options)
     {
         var workingDirectory = _temp.Combine("cwd");
         Directory.CreateDirectory(workingDirectory);
-        var run = _temp.Combine("runs", "default");
+        var run = _temp.Combine("runs", name);
         var watch = Stopwatch.StartNew();
 
-        var outcome = await OrchestratorProcess.RunAsync(["train", "--output", run], workingDirectory, timeout: TimeSpan.FromMinutes(5));
+        var outcome = await OrchestratorProcess.RunAsync(["train", .. options, "--output", run], workingDirectory, timeout: timeout);
 
-        output.WriteLine($"default run: {watch.Elapsed.TotalSeconds:F1} s");
+        output.WriteLine($"{name} run: {watch.Elapsed.TotalSeconds:F1} s");
         Assert.True(outcome.ExitCode == 0, $"exit code {outcome.ExitCode}:\n{outcome.Tail()}");
+        return (outcome, workingDirectory, run);
+    }
+
+    [Fact]
+    public async Task The_embedded_default_run_learns_the_bundled_data_and_leaves_a_complete_run_folder()
+    {
+        var (outcome, workingDirectory, run) = await TrainDefaultAsync("default", TimeSpan.FromMinutes(5));
         // The base model is made next to the run folder; the current directory is left alone.
         Assert.True(File.Exists(_temp.Combine("runs", "default-base-model", "model.safetensors")));
         Assert.Empty(Directory.EnumerateFileSystemEntries(workingDirectory));
@@ -101,15 +109,7 @@ public sealed class DefaultRunTests(ITestOutputHelper output) : IDisposable
     [Fact]
     public async Task The_embedded_seq2seq_default_learns_to_answer_the_bundled_questions()
     {
-        var workingDirectory = _temp.Combine("cwd");
-        Directory.CreateDirectory(workingDirectory);
-        var run = _temp.Combine("runs", "qa");
-        var watch = Stopwatch.StartNew();
-
-        var outcome = await OrchestratorProcess.RunAsync(["train", "--task", "seq2seq", "--output", run], workingDirectory, timeout: TimeSpan.FromMinutes(10));
-
-        output.WriteLine($"default seq2seq run: {watch.Elapsed.TotalSeconds:F1} s");
-        Assert.True(outcome.ExitCode == 0, $"exit code {outcome.ExitCode}:\n{outcome.Tail()}");
+        var (_, workingDirectory, run) = await TrainDefaultAsync("qa", TimeSpan.FromMinutes(10), "--task", "seq2seq");
         Assert.Empty(Directory.EnumerateFileSystemEntries(workingDirectory));
         // The base model: one embedding row per id of the bundled tokenizer, and no dropout.
         var baseConfig = JsonNode.Parse(File.ReadAllText(_temp.Combine("runs", "default-seq2seq-base-model", "config.json")))!;

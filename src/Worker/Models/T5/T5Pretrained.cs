@@ -17,13 +17,12 @@ public static class T5Pretrained
     /// <summary>A model initialised as transformers' _init_weights does, from the default generator seeded with <paramref name="seed"/>.</summary>
     public static T5ForConditionalGeneration CreateRandom(T5Config config, long seed)
     {
-        lock (torch.DefaultGeneratorLock)
+        return torch.WithSeed(seed, () =>
         {
-            torch.manual_seed(seed);
             var model = new T5ForConditionalGeneration(config);
             T5WeightInit.Apply(model);
             return model;
-        }
+        });
     }
 
     /// <summary>
