@@ -222,7 +222,8 @@ public sealed class WorkerActor : ReceiveActor, IWithTimers
             // Each generation's keys live under their own prefix: a key of the aborted group never matches the new one.
             store = new PrefixStore($"generation-{init.Generation}", client);
             client.Dispose();
-            collectives = new Collectives(new ProcessGroupGloo(store, init.Rank, init.WorldSize, init.CollectiveTimeout, new GlooOptions(Hostname: glooHostname)));
+            collectives = new Collectives(new ProcessGroupGloo(store, init.Rank, init.WorldSize, init.CollectiveTimeout, new GlooOptions(Hostname: glooHostname)),
+                sharedMemory: Collectives.SharedMemoryAllowed);
         }
         var restore = init.Restore;
         var settings = restore is null ? data.Settings : data.Settings with { ModelDirectory = restore.CheckpointDirectory };
@@ -236,8 +237,9 @@ public sealed class WorkerActor : ReceiveActor, IWithTimers
         var validation = data.Data.Validation;
         ShardEvaluator.WarmUp(collectives, (validation.Count + init.WorldSize - 1) / init.WorldSize,
             validation.Select(e => e.InputIds.Length).DefaultIfEmpty(0).Max());
-        logger.Information("Worker {Rank} of {WorldSize} on {Device} ready at step {Step} (group generation {Generation})",
-            rank, init.WorldSize, device, replica.CompletedSteps, init.Generation);
+        logger.Information("Worker {Rank} of {WorldSize} on {Device} ready at step {Step} (group generation {Generation}, sums through {SumTransport})",
+            rank, init.WorldSize, device, replica.CompletedSteps, init.Generation,
+            init.WorldSize == 1 ? "nothing" : collectives.SumsInSharedMemory ? "shared memory" : "gloo");
         return new WorkerReady(rank, init.Generation, replica.CompletedSteps);
     }
 

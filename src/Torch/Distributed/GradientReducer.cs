@@ -17,7 +17,7 @@ namespace Orchestrator.Torch.Distributed;
 /// keeps them). With gradient accumulation, <see cref="Arm"/> before the last micro-batch's backward only. The sums
 /// are the same as one allreduce of all gradients for two ranks; with more, Gloo's ring may add in another order.
 /// </remarks>
-public sealed class GradientReducer : IDisposable
+public sealed class GradientReducer : IGradientReducer
 {
     public const long DefaultFirstBucketBytes = 1L << 20;
     public const long DefaultBucketBytes = 25L << 20;

@@ -26,6 +26,17 @@ public static partial class torch
             fixed (byte* p = destination) CopyBytesTo(p, destination.Length);
         }
 
+        /// <summary>
+        /// The address of the first element, for reading and writing in place; CPU and contiguous only. Valid while
+        /// this tensor lives and keeps its storage.
+        /// </summary>
+        internal unsafe void* DataPointer()
+        {
+            var pointer = NativeMethods.orc_tensor_data_ptr(Handle);
+            TorchException.ThrowIfFailed();
+            return pointer;
+        }
+
         /// <summary>Pointer form for buffers larger than a span can describe (native memory).</summary>
         internal unsafe void CopyBytesTo(byte* destination, long byteCount)
         {

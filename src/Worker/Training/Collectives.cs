@@ -7,19 +7,43 @@ namespace Orchestrator.Worker.Training;
 /// The collectives a replica needs, over a c10d process group, or a no-op for a world of one so a
 /// single worker (and `orchestrator evaluate`) runs the same code path without a store.
 /// </summary>
-public sealed class Collectives(ProcessGroup? group) : IDisposable
+/// <param name="sharedMemory">Whether this rank votes for sums through shared memory when every rank is on this
+/// machine (<see cref="CreateGradientReducer"/>); false keeps every sum on the group's backend.</param>
+public sealed class Collectives(ProcessGroup? group, bool sharedMemory = true) : IDisposable
 {
     public static Collectives Single { get; } = new(null);
+
+    /// <summary>Set to 1 to keep every sum on the group's backend when the ranks share a machine (as NCCL_SHM_DISABLE).</summary>
+    public const string SharedMemoryDisableVariable = "ORCHESTRATOR_SHM_DISABLE";
+
+    /// <summary>What <see cref="SharedMemoryDisableVariable"/> asks of this process.</summary>
+    public static bool SharedMemoryAllowed => Environment.GetEnvironmentVariable(SharedMemoryDisableVariable) != "1";
+
+    // Sums through shared memory when every rank is on this machine (set up with the gradient reducer), else null.
+    private SharedMemoryAllReduce? shared;
 
     public int Rank => group?.Rank ?? 0;
     public int WorldSize => group?.Size ?? 1;
 
     /// <summary>
-    /// A reducer that sums these parameters' gradients across ranks in buckets while backward runs (DDP's overlap);
-    /// null for a world of one, where there is nothing to sum.
+    /// The reducer of a replica's flat gradient (every rank calls this at the same point: it is a collective). When
+    /// every rank shares this machine's memory and the gradient is on the CPU, the sums go through shared memory
+    /// (this and <see cref="Sum"/>'s); otherwise Gloo sums the parameters' gradients in buckets while backward runs
+    /// (DDP's overlap). Null for a world of one, where there is nothing to sum.
     /// </summary>
-    public GradientReducer? CreateGradientReducer(IReadOnlyList<torch.nn.Parameter> parameters, int bucketCapMb) =>
-        group is null ? null : new GradientReducer(group, parameters, bucketBytes: (long)bucketCapMb << 20);
+    public IGradientReducer? CreateGradientReducer(torch.Tensor flatGradient, IReadOnlyList<torch.nn.Parameter> parameters, int bucketCapMb)
+    {
+        if (group is null) return null;
+        var wanted = sharedMemory && flatGradient.device.type == DeviceType.CPU;
+        shared?.Dispose();
+        shared = SharedMemoryAllReduce.TryCreate(group, flatGradient.ByteCount, wanted);
+        return shared is null
+            ? new GradientReducer(group, parameters, bucketBytes: (long)bucketCapMb << 20)
+            : new SharedMemoryGradientReducer(shared, flatGradient);
+    }
+
+    /// <summary>Whether sums go through shared memory (<see cref="CreateGradientReducer"/>).</summary>
+    public bool SumsInSharedMemory => shared is not null;
 
     /// <summary>Sums a few numbers across ranks (one small allreduce).</summary>
     public double[] Sum(params double[] values)
@@ -27,7 +51,8 @@ public sealed class Collectives(ProcessGroup? group) : IDisposable
         if (group is null) return values;
         using var scope = torch.NewDisposeScope();
         var t = torch.tensor(values);
-        group.AllReduce(t, ReduceOp.Sum);
+        if (shared is not null && t.ByteCount <= shared.Capacity) shared.Sum(t);
+        else group.AllReduce(t, ReduceOp.Sum);
         return t.data<double>();
     }
 
@@ -43,8 +68,13 @@ public sealed class Collectives(ProcessGroup? group) : IDisposable
     /// </summary>
     public void Abort()
     {
+        shared?.Abort();
         if (group is { IsAborted: false }) group.Abort();
     }
 
-    public void Dispose() => group?.Dispose();
+    public void Dispose()
+    {
+        shared?.Dispose();
+        group?.Dispose();
+    }
 }

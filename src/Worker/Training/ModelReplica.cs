@@ -10,7 +10,8 @@ namespace Orchestrator.Worker.Training;
 /// One worker's model replica with its optimizer and schedule: the train step (forward, loss,
 /// backward, gradient sum across ranks, clip, AdamW, zero grad) and the evaluation step (argmax, pad
 /// across processes, gather). Parameters and gradients live in flat buffers, so the optimizer is one
-/// fused pass; the gradient sum across ranks runs in buckets while backward is still going (DDP's overlap).
+/// fused pass. The gradient sum across ranks goes through shared memory when every rank is on this machine, and
+/// otherwise runs in buckets while backward is still going (DDP's overlap); see <see cref="Collectives"/>.
 /// </summary>
 public sealed class ModelReplica : IDisposable
 {
@@ -19,7 +20,7 @@ public sealed class ModelReplica : IDisposable
     private readonly torch.optim.FlatParameters flat;
     private readonly torch.optim.AdamW optimizer;
     private readonly torch.Generator dropoutGenerator;
-    private readonly Torch.Distributed.GradientReducer? reducer;
+    private readonly Torch.Distributed.IGradientReducer? reducer;
 
     public ModelReplica(ReplicaSettings settings, Collectives collectives, ILogger logger, long completedSteps = 0)
     {
@@ -32,7 +33,7 @@ public sealed class ModelReplica : IDisposable
         flat = new torch.optim.FlatParameters(groups);
         optimizer = new torch.optim.AdamW(flat, settings.PeakLearningRate, (settings.AdamBeta1, settings.AdamBeta2), settings.AdamEpsilon, settings.WeightDecay);
         collectives.BroadcastFromRankZero(flat.Data);
-        reducer = collectives.CreateGradientReducer(Model.Module.parameters().Where(p => p.requires_grad).ToList(), settings.BucketCapMb);
+        reducer = collectives.CreateGradientReducer(flat.Grad, Model.Module.parameters().Where(p => p.requires_grad).ToList(), settings.BucketCapMb);
 
         // Each rank draws its own dropout masks from its own stream, so the run is reproducible however
         // the replicas' threads interleave, and a checkpoint can store and restore every stream.

@@ -24,22 +24,30 @@ internal static class TwoRanks
         return ranks.Select(r => r.Result).ToArray();
     }
 
-    /// <summary>Runs <paramref name="body"/> on both ranks and returns each rank's result (index = rank).</summary>
-    public static T[] Run<T>(Func<ProcessGroup, T> body, TimeSpan? groupTimeout = null, GlooOptions? gloo = null)
+    /// <summary>Runs <paramref name="body"/> on every rank (two unless <paramref name="size"/> says otherwise) and returns each rank's result (index = rank).</summary>
+    public static T[] Run<T>(Func<ProcessGroup, T> body, TimeSpan? groupTimeout = null, GlooOptions? gloo = null, int size = 2)
     {
         var timeout = groupTimeout ?? TimeSpan.FromSeconds(10);
-        using var master = new TcpStore("127.0.0.1", 0, 2, isMaster: true, StoreTimeout);
-        using var client = new TcpStore("127.0.0.1", master.Port, 2, isMaster: false, StoreTimeout);
-        var stores = new Store[] { master, client };
-        var ranks = Enumerable.Range(0, 2).Select(rank => Task.Factory.StartNew(() =>
+        using var master = new TcpStore("127.0.0.1", 0, size, isMaster: true, StoreTimeout);
+        var stores = new Store[size];
+        stores[0] = master;
+        for (var rank = 1; rank < size; rank++) stores[rank] = new TcpStore("127.0.0.1", master.Port, size, isMaster: false, StoreTimeout);
+        try
         {
-            using var group = new ProcessGroupGloo(stores[rank], rank, 2, timeout, gloo ?? GlooOptions.Loopback);
-            using var scope = torch.NewDisposeScope();
-            return body(group);
-        }, TaskCreationOptions.LongRunning)).ToArray();
-        // A safety net for the test run itself: every collective has its own, shorter timeout.
-        if (!Task.WaitAll(ranks, TimeSpan.FromSeconds(60)))
-            throw new TimeoutException("a rank did not finish within 60 s");
-        return ranks.Select(r => r.Result).ToArray();
+            var ranks = Enumerable.Range(0, size).Select(rank => Task.Factory.StartNew(() =>
+            {
+                using var group = new ProcessGroupGloo(stores[rank], rank, size, timeout, gloo ?? GlooOptions.Loopback);
+                using var scope = torch.NewDisposeScope();
+                return body(group);
+            }, TaskCreationOptions.LongRunning)).ToArray();
+            // A safety net for the test run itself: every collective has its own, shorter timeout.
+            if (!Task.WaitAll(ranks, TimeSpan.FromSeconds(60)))
+                throw new TimeoutException("a rank did not finish within 60 s");
+            return ranks.Select(r => r.Result).ToArray();
+        }
+        finally
+        {
+            foreach (var client in stores.Skip(1)) client.Dispose();
+        }
     }
 }

@@ -64,3 +64,13 @@ ORC_API TensorHandle orc_add(TensorHandle a, TensorHandle b, double alpha) {
   return orc::wrap(at::add(*a, *b, alpha));
   ORC_CATCH(nullptr)
 }
+
+// The address of the first element of a contiguous CPU tensor, for code that reads and writes it in place
+// (the shared-memory allreduce); the tensor must stay alive and unresized while the address is used.
+ORC_API void* orc_tensor_data_ptr(TensorHandle t) {
+  ORC_TRY
+  if (!t->device().is_cpu()) throw std::invalid_argument("data_ptr: the tensor is not on the CPU");
+  if (!t->is_contiguous()) throw std::invalid_argument("data_ptr: the tensor is not contiguous");
+  return t->data_ptr();
+  ORC_CATCH(nullptr)
+}
