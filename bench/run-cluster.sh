@@ -5,7 +5,8 @@
 #      (worker actors inside the coordinator's process), both built in Release;      goal >= 0.95
 #   2. 2 worker processes x 1 thread / 1 worker process x 1 thread, bert-mini-sized model, same batch per worker
 #      (samples/s of the logging windows after the first, median of 3 interleaved rounds; also with the sums
-#      through Gloo instead of shared memory, and the machine's ceiling: two independent runs at once); goal >= 1.8
+#      through Gloo instead of shared memory, the machine's ceiling: two independent runs at once, and the peer:
+#      PyTorch DDP on Gloo, bench/python/ddp_scaling.py); goal >= 1.8
 #   3. seconds from `kill -9` of a worker to the re-formed group (max_failures 1);     goal <= 15 s
 #   4. the evaluation gather's share of evaluation time, from the workers' own logs;   goal < 5 %
 #   5. round trip of a small ask (Akka's Identify) from the coordinator's node to a worker process, p50 of 2,000
@@ -56,6 +57,8 @@ grep -q '"SumTransport":"shared memory"' "$work"/two/logs/worker-0.jsonl || echo
 echo "ratio 2 x 1 / 1 x 1: $(median "${shm[@]}") (rounds ${shm[*]}); through gloo $(median "${gloo[@]}") (rounds ${gloo[*]})"
 echo "the machine's ceiling, two independent 1 x 1 runs at once / 1 x 1: $(median "${ceiling[@]}") (rounds ${ceiling[*]})"
 echo "2 x 1 / the ceiling: $(median "${share[@]}") (rounds ${share[*]})"
+# The peer: PyTorch DDP (Gloo) on the same machine, bert-mini with our vocabulary's size, 16 x 24 tokens per process.
+echo "PyTorch DistributedDataParallel, 2 x 1 / 1 x 1: $(OMP_NUM_THREADS=1 /usr/bin/python3 bench/python/ddp_scaling.py 16 24 100)"
 
 echo "== 3. kill -9 of a worker to training resumed"
 $now train --output "$work/kill/default" --max-failures 1 > "$work/kill.log" 2>&1 &

@@ -16,14 +16,7 @@ import safetensors_reference as st  # noqa: E402
 
 
 def main(size, out):
-    layers, hidden, heads, inter = ref.SIZES[size]
-    config, name = ref.small_config("bert", "token", 9)
-    config.update(vocab_size=30522, max_position_embeddings=512, hidden_size=hidden, num_hidden_layers=layers,
-                  num_attention_heads=heads, intermediate_size=inter)
-    c = ref.Cfg(config)
-    torch.manual_seed(3)
-    model = ref.ARCHITECTURES[name](c)
-    ref.init_weights(model, c)
+    model = ref.sized_token_model("bert", size, seed=3)
     model.eval()
     g = torch.Generator().manual_seed(11)
     input_ids = torch.randint(1, 30522, (4, 48), generator=g)

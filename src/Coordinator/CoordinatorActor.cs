@@ -118,9 +118,6 @@ public sealed class CoordinatorActor : ReceiveActor, IWithTimers
     /// <summary>The c10d TCPStore the workers rendezvous in, on a free port.</summary>
     private TcpStore NewStore() => new(run.StoreHost, 0, worldSize: 0, isMaster: true, run.CollectiveTimeout);
 
-    /// <summary>The TCPStore's port, for tests and the local launcher's log.</summary>
-    public int StorePort => store?.Port ?? 0;
-
     // ---- behaviours ----------------------------------------------------------------------------------------------
 
     /// <summary>Waiting for registrations and data fingerprints until the world is complete, then forming the group.</summary>

@@ -464,18 +464,25 @@ def make(folder, arch, task, labels, seed, inputs_path, out):
 SIZES = {"tiny": (2, 128, 2, 512), "mini": (4, 256, 4, 1024), "small": (4, 512, 8, 2048), "base": (12, 768, 12, 3072)}
 
 
-def step(arch, size, batch, seq, steps):
+def sized_token_model(arch, size, vocab_size=30522, seed=42):
+    """A randomly initialised token classifier (9 labels) of one of SIZES (transformers' _init_weights after
+    torch.manual_seed(seed)); also used by the benches."""
     layers, hidden, heads, inter = SIZES[size]
     config, name = small_config(arch, "token", 9)
-    config.update(vocab_size=30522, max_position_embeddings=512)
+    config.update(vocab_size=vocab_size, max_position_embeddings=512)
     if arch == "bert":
         config.update(hidden_size=hidden, num_hidden_layers=layers, num_attention_heads=heads, intermediate_size=inter)
     else:
         config.update(dim=hidden, n_layers=layers, n_heads=heads, hidden_dim=inter)
     c = Cfg(config)
-    torch.manual_seed(42)
+    torch.manual_seed(seed)
     model = ARCHITECTURES[name](c)
     init_weights(model, c)
+    return model
+
+
+def step(arch, size, batch, seq, steps):
+    model = sized_token_model(arch, size)
     model.train()
     optimizer = torch.optim.AdamW([p for p in model.parameters() if p.requires_grad], lr=2e-5, weight_decay=0.0)
     g = torch.Generator().manual_seed(7)
