@@ -167,6 +167,28 @@ public class OptimizerTests
         Assert.InRange(flat.Grad.norm().item<float>(), 0.999f, 1.000001f);
     }
 
+    [Fact]
+    public void AMovedGradientIsWhereBackwardAccumulatesAndTheOptimizerReads()
+    {
+        using var scope = NewDisposeScope();
+        using var p = new nn.Parameter(ones([4]));
+        using var flat = new optim.FlatParameters([new optim.ParamGroup([("w", p)])]);
+        p.grad!.fill_(0.5);
+        var storage = zeros([4]);
+        flat.MoveGradientTo(storage);
+        Assert.Equal([0.5f, 0.5f, 0.5f, 0.5f], storage.data<float>());   // the gradient so far came along
+
+        flat.zero_grad();
+        p.mul(tensor(new float[] { 1, 2, 3, 4 })).sum().backward();
+        Assert.Equal([1f, 2f, 3f, 4f], storage.data<float>());
+        // Adam's first step moves each weight by the learning rate against its gradient's sign: a zero gradient
+        // (the old buffer) would move none.
+        using var optimizer = new optim.AdamW(flat, lr: 0.1, weight_decay: 0);
+        optimizer.step();
+        foreach (var w in p.data<float>()) Assert.Equal(0.9f, w, 1e-5f);
+        Assert.Throws<ArgumentException>(() => flat.MoveGradientTo(zeros([5])));
+    }
+
     private static void AssertClose(double[] expected, float[] actual, string name)
     {
         Assert.Equal(expected.Length, actual.Length);

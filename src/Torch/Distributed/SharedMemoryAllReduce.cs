@@ -10,7 +10,7 @@ namespace Orchestrator.Torch.Distributed;
 /// a node). Each rank copies its tensor into its own slot; after a barrier each rank sums one chunk of every slot,
 /// in rank order, and writes the sum into every slot; after a second barrier each rank copies its slot back.
 /// On loopback Gloo moves each byte through the kernel twice and sums 14 MB of gradients in about 12 ms here;
-/// this sums them in about 1 ms, which is what lets two worker processes on two cores scale.
+/// this sums them in about 2.5 ms, and in about 0.5 ms when the gradient lives in the slot (<see cref="SlotTensor"/>).
 /// </summary>
 /// <remarks>
 /// The result is the same on every rank and does not depend on timing: each element is summed by one rank,
@@ -24,6 +24,8 @@ public sealed unsafe class SharedMemoryAllReduce : IDisposable
 {
     private const int LineBytes = 64;   // one cache line per rank's counter, so ranks never write the same line
     private const string Folder = "/dev/shm";
+    // The end of every slot: small sums (a step's token count and loss) never touch a tensor living in the slot.
+    private const long ScratchBytes = 4096;
 
     private readonly MemoryMappedFile file;
     private readonly MemoryMappedViewAccessor view;
@@ -33,6 +35,7 @@ public sealed unsafe class SharedMemoryAllReduce : IDisposable
     private readonly int[] peerProcessIds;
     private readonly TimeSpan timeout;
     private int barrier;               // the last barrier value this rank arrived at
+    private bool slotTensorIssued;
     private volatile bool aborted;
 
     private SharedMemoryAllReduce(MemoryMappedFile file, string path, int rank, int size, long slotBytes, TimeSpan timeout)
@@ -57,8 +60,11 @@ public sealed unsafe class SharedMemoryAllReduce : IDisposable
     /// <summary>Where the segment's file was (deleted once every rank mapped it).</summary>
     internal string SegmentPath { get; }
 
-    /// <summary>The largest tensor, in bytes, that <see cref="Sum"/> takes.</summary>
-    public long Capacity => slotBytes;
+    /// <summary>The largest tensor, in bytes, that <see cref="Sum"/> copies in (once a <see cref="SlotTensor"/> is out, only the scratch's).</summary>
+    public long Capacity => slotTensorIssued ? ScratchBytes : slotBytes;
+
+    // Where the scratch for small sums starts in a slot.
+    private long ScratchOffset => slotBytes - ScratchBytes;
 
     /// <summary>
     /// Sets up the segment when every rank of <paramref name="group"/> can map it (the same machine and the same
@@ -68,7 +74,7 @@ public sealed unsafe class SharedMemoryAllReduce : IDisposable
     /// </summary>
     public static SharedMemoryAllReduce? TryCreate(ProcessGroup group, long capacityBytes, bool wanted = true)
     {
-        var slotBytes = (Math.Max(capacityBytes, 1) + LineBytes - 1) / LineBytes * LineBytes;
+        var slotBytes = (Math.Max(capacityBytes, 1) + LineBytes - 1) / LineBytes * LineBytes + ScratchBytes;
         var totalBytes = HeaderBytes(group.Size) + group.Size * slotBytes;
         var token = group.Rank == 0 ? Guid.NewGuid() : Guid.Empty;
         var path = "";
@@ -118,23 +124,41 @@ public sealed unsafe class SharedMemoryAllReduce : IDisposable
         }
     }
 
-    /// <summary>Sums <paramref name="tensor"/> (contiguous, CPU, float32 or float64) across the ranks, in place.</summary>
+    /// <summary>
+    /// Sums <paramref name="tensor"/> (contiguous, CPU, float32 or float64) across the ranks, in place. Every rank
+    /// passes the same kind of tensor: its <see cref="SlotTensor"/>, summed where it lies, or one that is copied in
+    /// (into the slot's scratch when it is small, else at the slot's start) and back.
+    /// </summary>
     public void Sum(torch.Tensor tensor)
     {
+        if (tensor.dtype is not (ScalarType.Float32 or ScalarType.Float64))
+            throw new ArgumentException($"the shared-memory sum takes float32 or float64, not {tensor.dtype}", nameof(tensor));
         var bytes = tensor.ByteCount;
-        if (bytes > slotBytes) throw new ArgumentException($"a tensor of {bytes} bytes does not fit the {slotBytes}-byte slots", nameof(tensor));
         var data = (byte*)tensor.DataPointer();
-        var own = Slot(Rank);
-        Buffer.MemoryCopy(data, own, slotBytes, bytes);
+        var inSlot = data == Slot(Rank);
+        if (!inSlot && bytes > Capacity)
+            throw new ArgumentException($"a tensor of {bytes} bytes does not fit the {Capacity} bytes this sum can copy into", nameof(tensor));
+        var offset = inSlot ? 0 : bytes <= ScratchBytes ? ScratchOffset : 0;
+        var own = Slot(Rank) + offset;
+        if (!inSlot) Buffer.MemoryCopy(data, own, bytes, bytes);
         ArriveAndWait();
-        switch (tensor.dtype)
-        {
-            case ScalarType.Float32: SumChunk<float>(tensor.numel()); break;
-            case ScalarType.Float64: SumChunk<double>(tensor.numel()); break;
-            default: throw new ArgumentException($"the shared-memory sum takes float32 or float64, not {tensor.dtype}", nameof(tensor));
-        }
+        if (tensor.dtype == ScalarType.Float32) SumChunk<float>(offset, tensor.numel());
+        else SumChunk<double>(offset, tensor.numel());
         ArriveAndWait();
-        Buffer.MemoryCopy(own, data, bytes, bytes);
+        if (!inSlot) Buffer.MemoryCopy(own, data, bytes, bytes);
+    }
+
+    /// <summary>
+    /// A tensor over this rank's own slot, zeroed: what is computed into it (a flat gradient) is summed without the
+    /// two copies in and out. Dispose it, and every view of it, before this.
+    /// </summary>
+    public torch.Tensor SlotTensor(ScalarType dtype, long count)
+    {
+        if (count * dtype.ElementSize() > ScratchOffset) throw new ArgumentException($"{count} elements of {dtype} do not fit the {ScratchOffset}-byte slots", nameof(count));
+        var tensor = torch.from_blob(Slot(Rank), dtype, [count]);
+        tensor.zero_();
+        slotTensorIssued = true;
+        return tensor;
     }
 
     /// <summary>
@@ -148,15 +172,15 @@ public sealed unsafe class SharedMemoryAllReduce : IDisposable
         for (var r = 0; r < Size; r++) Futex.WakeAll(ref CounterOf(r));
     }
 
-    // Sums this rank's share of the elements over every slot, in rank order, and writes the sum into every slot.
-    private void SumChunk<T>(long count) where T : unmanaged, INumberBase<T>
+    // Sums this rank's share of the elements at the offset over every slot, in rank order, and writes the sum into every slot.
+    private void SumChunk<T>(long offset, long count) where T : unmanaged, INumberBase<T>
     {
         var width = Vector<T>.Count;
         var blocks = (count + width - 1) / width;
         var first = blocks * Rank / Size * width;
         var end = Math.Min(count, blocks * (Rank + 1) / Size * width);
         var slots = new T*[Size];
-        for (var r = 0; r < Size; r++) slots[r] = (T*)Slot(r);
+        for (var r = 0; r < Size; r++) slots[r] = (T*)(Slot(r) + offset);
         var i = first;
         for (; i + width <= end; i += width)
         {

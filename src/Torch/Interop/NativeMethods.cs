@@ -22,5 +22,6 @@ internal static unsafe partial class NativeMethods
     [LibraryImport(Lib)] internal static unsafe partial IntPtr orc_tensor_from_data(void* data, long byteCount, int dtype, long* sizes, long ndim);
     [LibraryImport(Lib)] internal static unsafe partial void orc_tensor_copy_to(IntPtr t, void* output, long byteCount);
     [LibraryImport(Lib)] internal static unsafe partial void* orc_tensor_data_ptr(IntPtr t);
+    [LibraryImport(Lib)] internal static unsafe partial IntPtr orc_tensor_from_blob(void* data, int dtype, long* sizes, long ndim);
     [LibraryImport(Lib)] internal static partial IntPtr orc_add(IntPtr a, IntPtr b, double alpha);
 }

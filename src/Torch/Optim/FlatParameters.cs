@@ -27,7 +27,7 @@ public static partial class torch
             /// <summary>One contiguous segment per parameter group.</summary>
             public IReadOnlyList<Segment> Groups => segments;
             public Tensor Data { get; }
-            public Tensor Grad { get; }
+            public Tensor Grad { get; private set; }
             public long Count { get; }
 
             public FlatParameters(IEnumerable<(string name, nn.Parameter parameter)> parameters)
@@ -77,6 +77,21 @@ public static partial class torch
             {
                 using var scope = NewDisposeScope();
                 foreach (var e in entries) e.parameter.grad = Grad.narrow(0, e.offset, e.numel).view(e.shape);
+            }
+
+            /// <summary>
+            /// Moves the flat gradient into <paramref name="storage"/> (as many elements, same dtype and device; a shared
+            /// memory slot the gradient sum reads in place) and points every .grad there. Before an optimizer is made
+            /// over these parameters: it keeps views of the gradient.
+            /// </summary>
+            public void MoveGradientTo(Tensor storage)
+            {
+                if (storage.numel() != Count || storage.dtype != Grad.dtype || storage.device != Grad.device)
+                    throw new ArgumentException($"the gradient needs {Count} elements of {Grad.dtype} on {Grad.device}", nameof(storage));
+                storage.copy_(Grad);
+                Grad.Dispose();
+                Grad = storage.DetachFromDisposeScope();
+                AttachGradients();
             }
 
             /// <summary>Zeroes the flat gradient (and re-attaches any .grad that was replaced).</summary>

@@ -54,6 +54,16 @@ public static partial class torch
         fixed (byte* p = bytes) return from_bytes(p, bytes.Length, dtype, shape);
     }
 
+    /// <summary>
+    /// A tensor over <paramref name="data"/> itself, without a copy (torch.from_blob): the caller keeps that memory
+    /// alive and mapped until the tensor and every view of it are disposed.
+    /// </summary>
+    internal static unsafe Tensor from_blob(void* data, ScalarType dtype, long[] shape)
+    {
+        fixed (long* s = shape)
+            return new Tensor(NativeMethods.orc_tensor_from_blob(data, (int)dtype, s, shape.Length));
+    }
+
     /// <summary>Pointer form: copies <paramref name="byteCount"/> bytes from memory the caller keeps alive for the call (e.g. a mapped file view).</summary>
     internal static unsafe Tensor from_bytes(byte* data, long byteCount, ScalarType dtype, long[] shape)
     {

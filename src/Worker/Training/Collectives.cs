@@ -27,19 +27,20 @@ public sealed class Collectives(ProcessGroup? group, bool sharedMemory = true) :
 
     /// <summary>
     /// The reducer of a replica's flat gradient (every rank calls this at the same point: it is a collective). When
-    /// every rank shares this machine's memory and the gradient is on the CPU, the sums go through shared memory
-    /// (this and <see cref="Sum"/>'s); otherwise Gloo sums the parameters' gradients in buckets while backward runs
-    /// (DDP's overlap). Null for a world of one, where there is nothing to sum.
+    /// every rank shares this machine's memory and the gradient is on the CPU, the gradient moves into this rank's
+    /// shared memory slot and is summed there (with <see cref="Sum"/>'s numbers); otherwise Gloo sums the parameters'
+    /// gradients in buckets while backward runs (DDP's overlap). Null for a world of one, where there is nothing to
+    /// sum. Call it before making an optimizer over <paramref name="flat"/>.
     /// </summary>
-    public IGradientReducer? CreateGradientReducer(torch.Tensor flatGradient, IReadOnlyList<torch.nn.Parameter> parameters, int bucketCapMb)
+    public IGradientReducer? CreateGradientReducer(torch.optim.FlatParameters flat, IReadOnlyList<torch.nn.Parameter> parameters, int bucketCapMb)
     {
         if (group is null) return null;
-        var wanted = sharedMemory && flatGradient.device.type == DeviceType.CPU;
+        var wanted = sharedMemory && flat.Grad.device.type == DeviceType.CPU;
         shared?.Dispose();
-        shared = SharedMemoryAllReduce.TryCreate(group, flatGradient.ByteCount, wanted);
-        return shared is null
-            ? new GradientReducer(group, parameters, bucketBytes: (long)bucketCapMb << 20)
-            : new SharedMemoryGradientReducer(shared, flatGradient);
+        shared = SharedMemoryAllReduce.TryCreate(group, flat.Grad.ByteCount, wanted);
+        if (shared is null) return new GradientReducer(group, parameters, bucketBytes: (long)bucketCapMb << 20);
+        flat.MoveGradientTo(shared.SlotTensor(flat.Grad.dtype, flat.Count));
+        return new SharedMemoryGradientReducer(shared, flat.Grad);
     }
 
     /// <summary>Whether sums go through shared memory (<see cref="CreateGradientReducer"/>).</summary>

@@ -31,9 +31,10 @@ public sealed class ModelReplica : IDisposable
         Model = torch.WithSeed(settings.Seed, () => LoadModel(settings, logger));
         var groups = torch.optim.WeightDecayGroups(Model.Module.named_parameters(), settings.WeightDecay);
         flat = new torch.optim.FlatParameters(groups);
+        // Before the optimizer: in shared memory the flat gradient moves into this rank's slot.
+        reducer = collectives.CreateGradientReducer(flat, Model.Module.parameters().Where(p => p.requires_grad).ToList(), settings.BucketCapMb);
         optimizer = new torch.optim.AdamW(flat, settings.PeakLearningRate, (settings.AdamBeta1, settings.AdamBeta2), settings.AdamEpsilon, settings.WeightDecay);
         collectives.BroadcastFromRankZero(flat.Data);
-        reducer = collectives.CreateGradientReducer(flat.Grad, Model.Module.parameters().Where(p => p.requires_grad).ToList(), settings.BucketCapMb);
 
         // Each rank draws its own dropout masks from its own stream, so the run is reproducible however
         // the replicas' threads interleave, and a checkpoint can store and restore every stream.

@@ -33,6 +33,34 @@ public class SharedMemoryAllReduceTests
     }
 
     [Fact]
+    public void ATensorInItsOwnSlotIsSummedWhereItLies()
+    {
+        var results = TwoRanks.Run(group =>
+        {
+            using var shared = SharedMemoryAllReduce.TryCreate(group, Capacity)!;
+            using var slot = shared.SlotTensor(ScalarType.Float32, 10_001);
+            Assert.Equal(0f, slot.abs().sum().item<float>());
+            using var generator = new Generator(11 + (ulong)group.Rank);
+            slot.copy_(randn([10_001], generator));
+            var gloo = slot.clone();
+            group.AllReduce(gloo);
+            shared.Sum(slot);
+            Assert.Equal(gloo.data<float>(), slot.data<float>());
+
+            // A step's small sums go to the slot's scratch, never over the tensor living in it; a large copied
+            // tensor would, and is refused.
+            var before = slot.data<float>();
+            var small = torch.tensor(new double[] { 1.5 + group.Rank, 10 });
+            shared.Sum(small);
+            Assert.Equal([4.0, 20.0], small.data<double>());
+            Assert.Equal(before, slot.data<float>());
+            Assert.Throws<ArgumentException>(() => shared.Sum(zeros([2_000])));
+            return slot.data<float>();
+        });
+        Assert.Equal(results[0], results[1]);
+    }
+
+    [Fact]
     public void ThreeRanksAddInRankOrderAndAgreeToTheBit()
     {
         // Float addition is not associative: (a0 + a1) + a2 is what every rank must hold, whoever summed the element.
@@ -165,8 +193,8 @@ public class SharedMemoryAllReduceTests
     {
         TwoRanks.Run(group =>
         {
-            using var shared = SharedMemoryAllReduce.TryCreate(group, 64)!;
-            var error = Assert.Throws<ArgumentException>(() => shared.Sum(ones([17])));
+            using var shared = SharedMemoryAllReduce.TryCreate(group, 1 << 16)!;
+            var error = Assert.Throws<ArgumentException>(() => shared.Sum(ones([shared.Capacity / 4 + 1])));
             Assert.Contains("does not fit", error.Message);
             return 0;
         });

@@ -74,3 +74,12 @@ ORC_API void* orc_tensor_data_ptr(TensorHandle t) {
   return t->data_ptr();
   ORC_CATCH(nullptr)
 }
+
+// A tensor over memory the caller owns and keeps alive and mapped for the tensor's whole life (a shared memory
+// segment): no copy, and nothing is freed with the tensor.
+ORC_API TensorHandle orc_tensor_from_blob(void* data, int32_t dtype, const int64_t* sizes, int64_t ndim) {
+  ORC_TRY
+  auto options = at::TensorOptions().dtype(static_cast<at::ScalarType>(dtype));
+  return orc::wrap(at::from_blob(data, at::IntArrayRef(sizes, ndim), options));
+  ORC_CATCH(nullptr)
+}
