@@ -107,7 +107,7 @@ public sealed unsafe class SharedMemoryAllReduce : IDisposable
             // Every rank has mapped it (or failed to) once this sum is done: the file can go, and all agree.
             using var everyone = torch.tensor(new long[] { ok ? 1 : 0 });
             group.AllReduce(everyone, ReduceOp.Min);
-            if (group.Rank == 0 && path != "") File.Delete(path);
+            if (path != "") File.Delete(path);   // by every rank that knows it: one killed right here leaves none behind
             if (everyone.data<long>()[0] == 0)
             {
                 shared?.Dispose();
@@ -261,6 +261,7 @@ public sealed unsafe class SharedMemoryAllReduce : IDisposable
                 Mode = mode,
                 Access = FileAccess.ReadWrite,
                 Share = FileShare.ReadWrite,
+                UnixCreateMode = mode == FileMode.CreateNew ? UnixFileMode.UserRead | UnixFileMode.UserWrite : null,   // the owner's only
                 PreallocationSize = mode == FileMode.CreateNew ? totalBytes : 0,
             });
             if (mode == FileMode.CreateNew) stream.SetLength(totalBytes);   // the reserved pages, as the file's length
