@@ -75,6 +75,12 @@ if [ -f "$checkpoint" ] && [ "$(podman inspect -f '{{.State.Running}}' "$tag-wor
     for c in worker-b0 worker-b1-replacement; do
       restarts=$(podman inspect -f '{{.RestartCount}}' "$tag-$c" 2>/dev/null || echo 0)
       [ "${restarts:-0}" = 0 ] || say "note: $c was restarted $restarts time(s) by its restart policy"
+      # Where the re-formed group's time went, from the workers' own JSON lines.
+      worker_log=$(mktemp)
+      podman logs "$tag-$c" > "$worker_log" 2>&1 || true
+      grep -o '"message":"Worker [0-9]* released the previous group in [^"]*generation [1-9][^"]*' "$worker_log" \
+        | sed "s/\"message\":\"/e2e: note: $c: /" || true
+      rm -f "$worker_log"
     done
   else
     for c in worker-b0 worker-b1-replacement; do echo "--- $c"; podman logs --tail 15 "$tag-$c" 2>&1; done

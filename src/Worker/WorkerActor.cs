@@ -202,6 +202,7 @@ public sealed class WorkerActor : ReceiveActor, IWithTimers
     private WorkerReady Initialize(InitializeWorker init)
     {
         // A re-formed group: the old replica, its group and store go first (the group was aborted by the mailbox).
+        var watch = Stopwatch.StartNew();
         replica?.Dispose();
         replica = null;
         collectives.Dispose();
@@ -212,18 +213,25 @@ public sealed class WorkerActor : ReceiveActor, IWithTimers
         snapshots.Clear();
         lossSinceLog = 0;
         stepsSinceLog = 0;
+        var releaseSeconds = watch.Elapsed.TotalSeconds;
 
         rank = init.Rank;
         logger = baseLogger.ForContext("Rank", rank);
         var data = Prepared;
         if (init.WorldSize > 1)
         {
+            watch.Restart();
             var client = new TcpStore(init.StoreHost, init.StorePort, worldSize: 0, isMaster: false, init.CollectiveTimeout);
             // Each generation's keys live under their own prefix: a key of the aborted group never matches the new one.
             store = new PrefixStore($"generation-{init.Generation}", client);
             client.Dispose();
+            var storeSeconds = watch.Elapsed.TotalSeconds;
             collectives = new Collectives(new ProcessGroupGloo(store, init.Rank, init.WorldSize, init.CollectiveTimeout, new GlooOptions(Hostname: glooHostname)),
                 sharedMemory: Collectives.SharedMemoryAllowed);
+            // Where a slow re-formed group spends its time: releasing the old one, reaching the store, or waiting for
+            // every rank to connect.
+            logger.Information("Worker {Rank} released the previous group in {ReleaseSeconds:F2} s, reached the store of group generation {Generation} in {StoreSeconds:F2} s and its Gloo rendezvous in {RendezvousSeconds:F2} s",
+                rank, releaseSeconds, init.Generation, storeSeconds, watch.Elapsed.TotalSeconds - storeSeconds);
         }
         var restore = init.Restore;
         var settings = restore is null ? data.Settings : data.Settings with { ModelDirectory = restore.CheckpointDirectory };
