@@ -93,6 +93,19 @@ public class ManifestTests
     }
 
     [Theory, MemberData(nameof(Overlays))]
+    public void Every_pod_asks_its_resolver_again_within_a_second(string overlay)
+    {
+        // Peers are found by name: a lookup stalled on glibc's default 5 s per server and attempt (10 s in the e2e)
+        // outlasts the heartbeat pause and a worker is downed.
+        foreach (var (workload, pod, _) in RenderedOverlay.Of(overlay).Containers)
+        {
+            var options = pod.DnsConfig?.Options ?? [];
+            Assert.True(options.Any(o => o.Name == "timeout" && o.Value == "1"), $"{workload}: no dnsConfig option timeout 1");
+            Assert.True(options.Any(o => o.Name == "attempts" && int.Parse(o.Value) >= 3), $"{workload}: dnsConfig attempts below 3");
+        }
+    }
+
+    [Theory, MemberData(nameof(Overlays))]
     public void The_run_folder_claim_is_read_write_many_and_mounted_at_one_path_in_every_pod(string overlay)
     {
         var rendered = RenderedOverlay.Of(overlay);
