@@ -9,8 +9,8 @@ tls=$(volume tls)
 # Mounted first at /runs, which the image gives to its non-root user, so the volume becomes theirs.
 run --rm -v "$tls:/runs" "$image" cluster-cert --output /runs/cluster.pfx >/dev/null \
   || record "FAIL e2e-cluster-cert: orchestrator cluster-cert failed"
-# The resolver options of deploy/k8s's dnsConfig: podman's DNS sometimes drops a reply while containers start or
-# stop, and glibc's default (5 s per server and attempt) then stalled a lookup for 10 s.
+# The resolver options of deploy/k8s's dnsConfig: podman's DNS drops replies while containers start or stop, and a
+# lookup then stalled for 10 s with glibc's defaults (5 s per server and attempt), 6 s with these.
 pod_options=(--network "$network" --shm-size 256m --dns-option timeout:1 --dns-option attempts:5
   -v "$tls:/etc/orchestrator/tls:ro"
   -v "$repo/deploy/k8s/base/run.yaml:/etc/orchestrator/run/run.yaml:ro"

@@ -221,7 +221,7 @@ public sealed class WorkerActor : ReceiveActor, IWithTimers
         if (init.WorldSize > 1)
         {
             watch.Restart();
-            var client = new TcpStore(init.StoreHost, init.StorePort, worldSize: 0, isMaster: false, init.CollectiveTimeout);
+            var client = new TcpStore(ResolvedHosts.AddressOf(init.StoreHost), init.StorePort, worldSize: 0, isMaster: false, init.CollectiveTimeout);
             // Each generation's keys live under their own prefix: a key of the aborted group never matches the new one.
             store = new PrefixStore($"generation-{init.Generation}", client);
             client.Dispose();
