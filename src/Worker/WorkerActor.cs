@@ -246,8 +246,7 @@ public sealed class WorkerActor : ReceiveActor, IWithTimers
         ShardEvaluator.WarmUp(collectives, (validation.Count + init.WorldSize - 1) / init.WorldSize,
             validation.Select(e => e.InputIds.Length).DefaultIfEmpty(0).Max());
         logger.Information("Worker {Rank} of {WorldSize} on {Device} ready at step {Step} (group generation {Generation}, sums through {SumTransport})",
-            rank, init.WorldSize, device, replica.CompletedSteps, init.Generation,
-            init.WorldSize == 1 ? "nothing" : collectives.SumsInSharedMemory ? "shared memory" : "gloo");
+            rank, init.WorldSize, device, replica.CompletedSteps, init.Generation, collectives.SumTransport);
         return new WorkerReady(rank, init.Generation, replica.CompletedSteps);
     }
 

@@ -1,6 +1,8 @@
+using System.Diagnostics;
 using System.IO.MemoryMappedFiles;
 using System.Numerics;
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 
 namespace Orchestrator.Torch.Distributed;
 
@@ -85,7 +87,7 @@ public sealed unsafe class SharedMemoryAllReduce : IDisposable
             var ok = false;
             if (group.Rank == 0 && wanted)
             {
-                path = Path.Combine(Folder, $"orchestrator-allreduce-{token:N}");
+                path = SegmentPathOf(token);
                 shared = Map(path, FileMode.CreateNew, totalBytes, group, slotBytes);
                 if (shared is not null) *(Guid*)shared.segment = token;
                 ok = shared is not null;
@@ -97,7 +99,7 @@ public sealed unsafe class SharedMemoryAllReduce : IDisposable
                 if (words[2] == 1 && group.Rank != 0 && wanted)
                 {
                     token = TokenOf(words);
-                    path = Path.Combine(Folder, $"orchestrator-allreduce-{token:N}");
+                    path = SegmentPathOf(token);
                     shared = Map(path, FileMode.Open, totalBytes, group, slotBytes);
                     ok = shared is not null && *(Guid*)shared.segment == token;
                 }
@@ -107,7 +109,6 @@ public sealed unsafe class SharedMemoryAllReduce : IDisposable
             // Every rank has mapped it (or failed to) once this sum is done: the file can go, and all agree.
             using var everyone = torch.tensor(new long[] { ok ? 1 : 0 });
             group.AllReduce(everyone, ReduceOp.Min);
-            if (path != "") File.Delete(path);   // by every rank that knows it: one killed right here leaves none behind
             if (everyone.data<long>()[0] == 0)
             {
                 shared?.Dispose();
@@ -119,8 +120,12 @@ public sealed unsafe class SharedMemoryAllReduce : IDisposable
         catch
         {
             shared?.Dispose();
-            if (group.Rank == 0 && path != "") File.Delete(path);
             throw;
+        }
+        finally
+        {
+            // By every rank that knows the name, once all have mapped it: one killed right here leaves none behind.
+            if (File.Exists(path)) File.Delete(path);
         }
     }
 
@@ -203,7 +208,7 @@ public sealed unsafe class SharedMemoryAllReduce : IDisposable
         barrier++;
         Volatile.Write(ref CounterOf(Rank), barrier);
         Futex.WakeAll(ref CounterOf(Rank));
-        var watch = System.Diagnostics.Stopwatch.StartNew();
+        var start = Stopwatch.GetTimestamp();
         var nextLivenessCheck = TimeSpan.FromMilliseconds(100);
         for (var r = 0; r < Size; r++)
         {
@@ -212,7 +217,7 @@ public sealed unsafe class SharedMemoryAllReduce : IDisposable
             {
                 if (aborted) throw new TorchException("shared-memory allreduce aborted (a peer was lost)");
                 if (Volatile.Read(ref AbortedFlag) != 0) throw new TorchException("shared-memory allreduce aborted by another rank (a peer was lost)");
-                var waited = watch.Elapsed;
+                var waited = Stopwatch.GetElapsedTime(start);
                 if (waited > timeout) throw new TorchException($"shared-memory allreduce timed out after {timeout.TotalSeconds:F0} s waiting for rank {r}");
                 if (waited > nextLivenessCheck)
                 {
@@ -226,6 +231,8 @@ public sealed unsafe class SharedMemoryAllReduce : IDisposable
             }
         }
     }
+
+    private static string SegmentPathOf(Guid token) => Path.Combine(Folder, $"orchestrator-allreduce-{token:N}");
 
     private static long HeaderBytes(int size) => ((LineBytes * (1L + size)) + 4095) / 4096 * 4096;
 
@@ -253,7 +260,6 @@ public sealed unsafe class SharedMemoryAllReduce : IDisposable
         FileStream? stream = null;
         try
         {
-            if (!Directory.Exists(Folder)) return null;
             // Rank 0 reserves every page now (posix_fallocate): a /dev/shm too small for the segment (a container's
             // default is 64 MB) fails here, and the group keeps Gloo, instead of a SIGBUS at the first write.
             stream = new FileStream(path, new FileStreamOptions
@@ -277,23 +283,19 @@ public sealed unsafe class SharedMemoryAllReduce : IDisposable
         catch (Exception error) when (error is IOException or UnauthorizedAccessException)
         {
             stream?.Dispose();
-            return null;   // another machine, another /dev/shm, or no room: the group's own allreduce it is
+            return null;   // no /dev/shm, another machine's, or no room: the group's own allreduce it is
         }
     }
 
+    // The token as the first two of three broadcast words; the third says the segment exists.
     private static long[] TokenWords(Guid token)
     {
-        var bytes = token.ToByteArray();
-        return [BitConverter.ToInt64(bytes, 0), BitConverter.ToInt64(bytes, 8), 1];
+        var words = new long[] { 0, 0, 1 };
+        MemoryMarshal.Write(MemoryMarshal.AsBytes(words.AsSpan(0, 2)), in token);
+        return words;
     }
 
-    private static Guid TokenOf(long[] words)
-    {
-        var bytes = new byte[16];
-        BitConverter.TryWriteBytes(bytes.AsSpan(0, 8), words[0]);
-        BitConverter.TryWriteBytes(bytes.AsSpan(8, 8), words[1]);
-        return new Guid(bytes);
-    }
+    private static Guid TokenOf(long[] words) => MemoryMarshal.Read<Guid>(MemoryMarshal.AsBytes(words.AsSpan(0, 2)));
 
     public void Dispose()
     {

@@ -35,8 +35,9 @@ public sealed class Collectives(ProcessGroup? group, bool sharedMemory = true) :
     public IGradientReducer? CreateGradientReducer(torch.optim.FlatParameters flat, IReadOnlyList<torch.nn.Parameter> parameters, int bucketCapMb)
     {
         if (group is null) return null;
+        // The slot holds a replica's gradient for the segment's life: one replica per group.
+        if (shared is not null) throw new InvalidOperationException("this group already has a replica's gradient reducer");
         var wanted = sharedMemory && flat.Grad.device.type == DeviceType.CPU;
-        shared?.Dispose();
         shared = SharedMemoryAllReduce.TryCreate(group, flat.Grad.ByteCount, wanted);
         if (shared is null) return new GradientReducer(group, parameters, bucketBytes: (long)bucketCapMb << 20);
         flat.MoveGradientTo(shared.SlotTensor(flat.Grad.dtype, flat.Count));
@@ -45,6 +46,9 @@ public sealed class Collectives(ProcessGroup? group, bool sharedMemory = true) :
 
     /// <summary>Whether sums go through shared memory (<see cref="CreateGradientReducer"/>).</summary>
     public bool SumsInSharedMemory => shared is not null;
+
+    /// <summary>What sums go through, for the log: nothing (a world of one), shared memory, or the group's backend.</summary>
+    public string SumTransport => group is null ? "nothing" : shared is not null ? "shared memory" : group.Backend;
 
     /// <summary>Sums a few numbers across ranks (one small allreduce).</summary>
     public double[] Sum(params double[] values)
